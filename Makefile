@@ -1,0 +1,56 @@
+# DataSud: `make run` serves the platform with demo data, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL used by the second pass of the test suite (skipped when unreachable, except
+# in CI where it is required).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/datasud
+
+.PHONY: install run demo test test-sqlite test-postgres lint format bench messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: install
+	$(BIN)/datasud migrate --noinput
+	$(BIN)/datasud load_demo --if-empty
+
+run: demo
+	$(BIN)/datasud collectstatic --noinput --verbosity 0
+	@echo "DataSud: http://$(HOST):$(PORT)/  (admin: $(BIN)/datasud createadmin)"
+	$(BIN)/datasud runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check datasud tests benchmarks
+
+format: install
+	$(BIN)/ruff format datasud tests benchmarks
+	$(BIN)/ruff check --fix datasud tests benchmarks
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -m datasud.dbcheck "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is unreachable"; exit 1; \
+	else \
+		echo "PostgreSQL unreachable at $(PG_TEST_URL): PostgreSQL pass skipped"; \
+	fi
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

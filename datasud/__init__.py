@@ -1,0 +1,1 @@
+"""DataSud: the open data platform of Région Sud Provence-Alpes-Côte d'Azur."""

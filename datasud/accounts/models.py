@@ -1,0 +1,104 @@
+"""Users' organisation memberships and personal API tokens.
+
+Users are Django's own `auth.User`. Personal data kept: username, e-mail, optional name,
+password hash, memberships, API token hashes and their last use (to let people spot a
+leaked token). Nothing of it is ever public.
+"""
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrateur")
+        EDITOR = "editor", _("Éditeur")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    organisation = models.ForeignKey("catalog.Organisation", on_delete=models.CASCADE,
+                                     related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"],
+                                    name="membership_unique_user_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+TOKEN_PREFIX = "dsud_"
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are long random strings, so a fast hash is safe (no dictionary to attack) and
+    # keeps every API call cheap.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    # The first characters, shown in lists so people can tell their tokens apart.
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user, name: str, expires_at=None) -> tuple["ApiToken", str]:
+        """Create a token for `user`; returns it and the raw secret, which is never stored."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6],
+                                   key_hash=hash_token(raw), expires_at=expires_at)
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str):
+        """The active user owning this raw token, or None."""
+        if not raw or not raw.startswith(TOKEN_PREFIX):
+            return None
+        token = (cls.objects.active().select_related("user")
+                 .filter(key_hash=hash_token(raw)).first())
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

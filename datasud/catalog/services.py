@@ -1,0 +1,309 @@
+"""Domain operations on the catalogue, shared by the pages, the API and the importers.
+
+Every function takes the acting user, checks what that user may do through the querysets
+of `querysets.py`, keeps the dataset's activity history and the search index up to date,
+and raises `CatalogError` (bad input, HTTP 400) or `PermissionDenied` (HTTP 403).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from datasud.search import indexing
+
+from .models import Activity, Dataset, Licence, Organisation, Resource, Reuse, Tag, Theme
+from .uploads import inspect_file
+
+
+class CatalogError(ValueError):
+    """Input the catalogue cannot accept; `field` names the culprit when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
+# Fields whose changes are written to the dataset's history.
+TRACKED_FIELDS = ["title", "description", "licence", "frequency", "temporal_start",
+                  "temporal_end", "contact_name", "contact_email", "status", "private",
+                  "organisation"]
+TRACKED_RELATIONS = ["themes", "tags", "territories"]
+
+
+def unique_slug(model, text: str, exclude_pk=None, max_length: int = 250) -> str:
+    """A slug of `text` not yet used by `model`: `name`, then `name-2`, `name-3`..."""
+    base = slugify(text)[:max_length].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk)
+                .values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def normalise_tag(name: str) -> str:
+    return " ".join(name.strip().lower().split())[:100]
+
+
+def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
+    wanted = []
+    for name in names:
+        tag = normalise_tag(name)
+        if tag and tag not in wanted:
+            wanted.append(tag)
+    existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    missing = [Tag(name=n) for n in wanted if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    return [existing[n] for n in wanted]
+
+
+def _snapshot(dataset: Dataset) -> dict:
+    values = {}
+    for name in TRACKED_FIELDS:
+        value = getattr(dataset, name)
+        if isinstance(value, (Licence, Organisation)):
+            value = str(value)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        values[name] = value
+    if dataset.pk:
+        values["themes"] = sorted(dataset.themes.values_list("slug", flat=True))
+        values["tags"] = sorted(dataset.tags.values_list("name", flat=True))
+        values["territories"] = sorted(
+            f"{level}:{code}" for level, code in dataset.territories.values_list("level", "code")
+        )
+    return values
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def _check_can_publish_for(user, organisation: Organisation) -> None:
+    if not Organisation.objects.publishable_by(user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied("Vous n'êtes pas membre de cette organisation.")
+
+
+def _check_can_edit(user, dataset: Dataset) -> None:
+    if not Dataset.objects.editable_by(user).filter(pk=dataset.pk).exists():
+        raise PermissionDenied("Vous ne pouvez pas modifier ce jeu de données.")
+
+
+def _validate_dates(start, end) -> None:
+    if start and end and start > end:
+        raise CatalogError("La fin de la période couverte précède son début.", "temporal_end")
+
+
+def _apply_relations(dataset: Dataset, themes, tags, territories) -> None:
+    if themes is not None:
+        dataset.themes.set(themes)
+    if tags is not None:
+        dataset.tags.set(get_or_create_tags(tags))
+    if territories is not None:
+        dataset.territories.set(territories)
+
+
+@transaction.atomic
+def create_dataset(user, organisation: Organisation, *, title: str, themes: Iterable[Theme] = (),
+                   tags: Iterable[str] = (), territories=(), slug: str = "",
+                   **fields) -> Dataset:
+    """Create a dataset in the name of `organisation` (draft unless `status` says otherwise)."""
+    _check_can_publish_for(user, organisation)
+    title = (title or "").strip()
+    if not title:
+        raise CatalogError("Le titre est obligatoire.", "title")
+    _validate_dates(fields.get("temporal_start"), fields.get("temporal_end"))
+    now = timezone.now()
+    dataset = Dataset(title=title, organisation=organisation, created_by=user,
+                      created_at=now, modified_at=now, **fields)
+    dataset.slug = unique_slug(Dataset, slug or title)
+    if dataset.status == Dataset.Status.PUBLISHED:
+        dataset.published_at = now
+    dataset.save()
+    _apply_relations(dataset, list(themes), list(tags), list(territories))
+    Activity.objects.create(dataset=dataset, actor=user, action=Activity.Action.CREATED,
+                            changes={k: [None, v] for k, v in _snapshot(dataset).items() if v})
+    indexing.schedule_reindex([dataset.pk])
+    return dataset
+
+
+@transaction.atomic
+def update_dataset(user, dataset: Dataset, *, themes=None, tags=None, territories=None,
+                   **fields) -> Dataset:
+    """Change the given fields; only what really changed is written to the history."""
+    _check_can_edit(user, dataset)
+    if "organisation" in fields:
+        _check_can_publish_for(user, fields["organisation"])
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise CatalogError("Le titre est obligatoire.", "title")
+    before = _snapshot(dataset)
+    for name, value in fields.items():
+        if name not in TRACKED_FIELDS:
+            raise CatalogError(f"Champ inconnu : {name}", name)
+        setattr(dataset, name, value)
+    _validate_dates(dataset.temporal_start, dataset.temporal_end)
+    _apply_relations(dataset, themes, tags, territories)
+    changes = _diff(before, _snapshot(dataset))
+    if not changes:
+        return dataset
+    now = timezone.now()
+    dataset.modified_at = now
+    action = Activity.Action.UPDATED
+    if "status" in changes:
+        if dataset.status == Dataset.Status.PUBLISHED:
+            dataset.published_at = dataset.published_at or now
+            action = Activity.Action.PUBLISHED
+        else:
+            action = Activity.Action.UNPUBLISHED
+    dataset.save()
+    Activity.objects.create(dataset=dataset, actor=user, action=action, changes=changes)
+    indexing.schedule_reindex([dataset.pk])
+    return dataset
+
+
+@transaction.atomic
+def delete_dataset(user, dataset: Dataset) -> None:
+    _check_can_edit(user, dataset)
+    files = [r.file.name for r in dataset.resources.all() if r.file]
+    pk = dataset.pk
+    storage = Resource._meta.get_field("file").storage
+    dataset.delete()
+    indexing.schedule_remove([pk])
+    # Files go only once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def _touch(dataset: Dataset, user, action: str, changes: dict) -> None:
+    dataset.modified_at = timezone.now()
+    dataset.save(update_fields=["modified_at"])
+    Activity.objects.create(dataset=dataset, actor=user, action=action, changes=changes)
+    indexing.schedule_reindex([dataset.pk])
+
+
+def add_resource(user, dataset: Dataset, *, title: str = "", description: str = "",
+                 upload=None, url: str = "", format: str = "") -> Resource:
+    """Attach an uploaded file (streamed to storage, with checksum and detected format) or a
+    remote URL to `dataset`. Nothing is stored when any check fails."""
+    _check_can_edit(user, dataset)
+    if bool(upload) == bool(url):
+        raise CatalogError("Donnez soit un fichier, soit une adresse (URL).", "file")
+    resource = Resource(dataset=dataset, description=description,
+                        position=dataset.resources.count())
+    if upload is not None:
+        name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] or "fichier"
+        facts = inspect_file(upload, name)
+        if facts.size == 0:
+            raise CatalogError("Le fichier est vide.", "file")
+        resource.kind = Resource.Kind.FILE
+        resource.size = facts.size
+        resource.checksum = facts.checksum
+        resource.format = (format or facts.format).lower()
+        resource.media_type = facts.media_type
+        resource.title = (title or name).strip()
+        # Stored before the row is written; removed again if the transaction fails, so a
+        # failure never leaves a half-registered file behind.
+        resource.file.save(name, upload, save=False)
+        try:
+            with transaction.atomic():
+                resource.save()
+                _touch(dataset, user, Activity.Action.RESOURCE_ADDED,
+                       {"resource": resource.title})
+        except Exception:
+            resource.file.storage.delete(resource.file.name)
+            raise
+        return resource
+    resource.kind = Resource.Kind.URL
+    resource.url = url
+    resource.format = (format or _format_from_url(url)).lower()
+    resource.title = (title or url).strip()[:300]
+    with transaction.atomic():
+        resource.save()
+        _touch(dataset, user, Activity.Action.RESOURCE_ADDED, {"resource": resource.title})
+    return resource
+
+
+def _format_from_url(url: str) -> str:
+    path = url.split("?", 1)[0].rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1][:40] if "." in last else ""
+
+
+@transaction.atomic
+def update_resource(user, resource: Resource, **fields) -> Resource:
+    _check_can_edit(user, resource.dataset)
+    changes = {}
+    for name in ("title", "description", "format", "url"):
+        if name in fields and fields[name] is not None and fields[name] != getattr(resource, name):
+            if name == "url" and resource.kind == Resource.Kind.FILE:
+                raise CatalogError("Une ressource déposée n'a pas d'adresse à modifier.", "url")
+            changes[name] = [getattr(resource, name), fields[name]]
+            setattr(resource, name, fields[name])
+    if changes:
+        resource.modified_at = timezone.now()
+        resource.save()
+        _touch(resource.dataset, user, Activity.Action.RESOURCE_UPDATED,
+               {"resource": resource.title, **changes})
+    return resource
+
+
+@transaction.atomic
+def delete_resource(user, resource: Resource) -> None:
+    dataset = resource.dataset
+    _check_can_edit(user, dataset)
+    name = resource.file.name if resource.file else ""
+    title = resource.title
+    resource.delete()
+    _touch(dataset, user, Activity.Action.RESOURCE_DELETED, {"resource": title})
+    if name:
+        storage = Resource._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def create_reuse(user, *, title: str, url: str, datasets=(), slug: str = "", **fields) -> Reuse:
+    if not user or not user.is_authenticated:
+        raise PermissionDenied("Connectez-vous pour déclarer une réutilisation.")
+    title = (title or "").strip()
+    if not title:
+        raise CatalogError("Le titre est obligatoire.", "title")
+    if fields.get("organisation") is not None:
+        _check_can_publish_for(user, fields["organisation"])
+    reuse = Reuse(title=title, url=url, owner=user, **fields)
+    reuse.slug = unique_slug(Reuse, slug or title)
+    reuse.save()
+    reuse.datasets.set(Dataset.objects.visible_to(user).filter(pk__in=[d.pk for d in datasets]))
+    return reuse
+
+
+@transaction.atomic
+def update_reuse(user, reuse: Reuse, *, datasets=None, **fields) -> Reuse:
+    if not Reuse.objects.editable_by(user).filter(pk=reuse.pk).exists():
+        raise PermissionDenied("Vous ne pouvez pas modifier cette réutilisation.")
+    if fields.get("organisation") is not None:
+        _check_can_publish_for(user, fields["organisation"])
+    for name, value in fields.items():
+        setattr(reuse, name, value)
+    if not (reuse.title or "").strip():
+        raise CatalogError("Le titre est obligatoire.", "title")
+    reuse.save()
+    if datasets is not None:
+        reuse.datasets.set(
+            Dataset.objects.visible_to(user).filter(pk__in=[d.pk for d in datasets])
+        )
+    return reuse
+
+
+@transaction.atomic
+def delete_reuse(user, reuse: Reuse) -> None:
+    if not Reuse.objects.editable_by(user).filter(pk=reuse.pk).exists():
+        raise PermissionDenied("Vous ne pouvez pas supprimer cette réutilisation.")
+    reuse.delete()

@@ -1,0 +1,19 @@
+"""URL map of the platform: French paths first, each app owning its own."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("datasud.web.urls")),
+    path("", include("datasud.catalog.urls")),
+    path("territoires/", include("datasud.territories.urls")),
+    path("compte/", include("datasud.accounts.urls")),
+    path("api/1/", include("datasud.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
