@@ -1,0 +1,30 @@
+"""Upload size limit for every surface (pages and API): the check streams with the upload
+and a request that is too big gets HTTP 413 before anything is stored."""
+from django.http import JsonResponse
+from django.template.response import SimpleTemplateResponse
+
+from .uploads import UploadTooLarge, install_upload_limit
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH"):
+            install_upload_limit(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UploadTooLarge):
+            return None
+        return upload_too_large_response(request, exception)
+
+
+def upload_too_large_response(request, exception: UploadTooLarge):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exception), "limit": exception.limit}, status=413)
+    response = SimpleTemplateResponse("web/error.html", {
+        "status": 413, "title": "Fichier trop volumineux", "message": str(exception)},
+        status=413)
+    return response.render()
