@@ -28,7 +28,9 @@ if not SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set when DATASUD_DEBUG=0")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # The public address of the platform, used in absolute links (API, feeds, emails).
 SITE_URL = os.environ.get("DATASUD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

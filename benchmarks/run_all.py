@@ -1,0 +1,72 @@
+"""Run every benchmark on SQLite and PostgreSQL and write docs/benchmarks.md's results."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores, {cpu}, {mem}, {system}, Python {platform.python_version()}"
+
+
+def table(result: dict) -> str:
+    lines = [f"### {result['database']}", "",
+             "| catalogue | measure | n | p50 (ms) | p95 (ms) |", "|---|---|---|---|---|"]
+    for row in result["rows"]:
+        if "seconds" in row:
+            lines.append(f"| {row['n']} | {row['measure']} | | {row['seconds']} s | |")
+        else:
+            lines.append(f"| {row['catalogue']} | {row['measure']} | {row['n']} | "
+                         f"{row['p50_ms']} | {row['p95_ms']} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    sections = []
+    for database in ("sqlite", "postgres"):
+        out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_search.py"),
+                              "--database", database, "--json", *sys.argv[1:]],
+                             check=True, capture_output=True, text=True).stdout
+        sections.append(table(json.loads(out.strip().splitlines()[-1])))
+    body = "\n\n".join(sections)
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    marker = "<!-- search-benchmark -->"
+    block = (f"{marker}\n## Search and pages ({dt.date.today().isoformat()})\n\n"
+             f"Machine: {machine()}.\nCommand: `make bench` (benchmarks/bench_search.py).\n\n"
+             f"{body}\n{marker}")
+    if marker in text:
+        head, _, rest = text.partition(marker)
+        _, _, tail = rest.partition(marker)
+        text = head + block + tail
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    doc.write_text(text)
+    print(body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
