@@ -122,7 +122,7 @@ def main() -> int:
     from datasud.catalog.models import Dataset
 
     rows = []
-    demo = ROOT / "datasud" / "catalog" / "data" / "datasud-datasets.csv.gz"
+    demo = ROOT / "datasud" / "catalog" / "data" / "demo-datasets.csv.gz"
     start = time.perf_counter()
     import_catalog_csv(demo)
     rows.append({"measure": "import + index demo catalogue", "n": Dataset.objects.count(),

@@ -89,6 +89,9 @@ class Organisation(models.Model):
                                              null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     modified_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # Identifier in the catalogue it was imported or harvested from (data.gouv.fr id...).
+    source_id = models.CharField(_("identifiant d'origine"), max_length=100, blank=True,
+                                 db_index=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -100,12 +103,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:organisation", args=[self.slug])
+
     @property
     def is_partner(self) -> bool:
         return self.partnership_signed_on is not None
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:organisation", args=[self.slug])
 
 
 class Tag(models.Model):
@@ -174,6 +177,9 @@ class Dataset(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     modified_at = models.DateTimeField(_("modifié le"), default=timezone.now)
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    # An archived dataset is kept for the record (its page and API stay) but is no longer
+    # maintained: search leaves it out unless asked, like data.gouv.fr does.
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     # Where the record came from when it was imported or harvested (empty when made here).
@@ -196,12 +202,12 @@ class Dataset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:dataset", args=[self.slug])
+
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.private
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:dataset", args=[self.slug])
 
 
 def resource_upload_to(resource: "Resource", filename: str) -> str:

@@ -47,10 +47,10 @@ class Territory(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("territories:detail", args=[self.level, self.code])
+
     @property
     def key(self) -> str:
         """Stable identifier used in URLs, facets and the API, e.g. `commune:13055`."""
         return f"{self.level}:{self.code}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("territories:detail", args=[self.level, self.code])
