@@ -52,6 +52,10 @@ class DatasetQuerySet(models.QuerySet):
     def public(self) -> DatasetQuerySet:
         return self.filter(status="published", private=False)
 
+    def active(self) -> DatasetQuerySet:
+        """Datasets still maintained (not archived): what search and key figures count."""
+        return self.filter(archived_at__isnull=True)
+
     def visible_to(self, user) -> DatasetQuerySet:
         if not _is_authenticated(user):
             return self.public()
