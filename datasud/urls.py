@@ -13,6 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "datasud.web.views.bad_request"
+handler403 = "datasud.web.views.permission_denied"
+handler404 = "datasud.web.views.page_not_found"
+handler500 = "datasud.web.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

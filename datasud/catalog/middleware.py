@@ -13,6 +13,13 @@ class UploadLimitMiddleware:
     def __call__(self, request):
         if request.method in ("POST", "PUT", "PATCH"):
             install_upload_limit(request)
+            if request.content_type == "multipart/form-data":
+                # CsrfViewMiddleware reads the form before any view runs, where an exception
+                # would not reach process_exception: parse it here, where we can answer 413.
+                try:
+                    request.POST  # noqa: B018
+                except UploadTooLarge as exc:
+                    return upload_too_large_response(request, exc)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

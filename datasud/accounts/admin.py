@@ -1,0 +1,42 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import ApiToken, Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by their owners from their account page, where the secret is shown
+    once; staff can only look at them and revoke them."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at",
+                    "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at",
+              "expires_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "key_hash", "created_at", "last_used_at",
+                       "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Révoquer les jetons choisis"))
+    def revoke(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token.revoke()
+        self.message_user(request, ngettext("%d jeton révoqué.", "%d jetons révoqués.",
+                                            len(tokens)) % len(tokens), messages.SUCCESS)

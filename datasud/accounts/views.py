@@ -1,0 +1,72 @@
+"""Account pages: sign in and out, "my account" (organisations, reuses) and API tokens."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from datasud.catalog.models import Dataset, Reuse
+
+from .forms import LoginForm, TokenForm
+from .models import ApiToken, Membership
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only, as Django 5 requires: the button of the header posts here."""
+
+
+def _account_page(request: HttpRequest, form: TokenForm, new_token: str = "",
+                  status: int = 200) -> HttpResponse:
+    user = request.user
+    memberships = (Membership.objects.filter(user=user).select_related("organisation")
+                   .order_by("organisation__name"))
+    return render(request, "accounts/account.html", {
+        "memberships": memberships,
+        "editable_count": Dataset.objects.editable_by(user).count(),
+        "reuses": Reuse.objects.filter(owner=user).order_by("-created_at"),
+        "tokens": ApiToken.objects.filter(user=user),
+        "form": form,
+        "new_token": new_token,
+        "now": timezone.now(),
+    }, status=status)
+
+
+@never_cache
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request, TokenForm())
+
+
+@never_cache
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Issue a token and show its secret once, in this response only: it is never stored
+    (only its hash is) and the page is not cached."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+    return _account_page(request, TokenForm(), new_token=raw)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.revoke()
+    messages.success(request, _("Le jeton « %(name)s » a été révoqué : il ne permet plus "
+                                "d'utiliser l'API.") % {"name": token.name})
+    return redirect("accounts:account")

@@ -1,0 +1,1 @@
+"""Pages of the catalogue, one module per kind of page; `urls.py` maps them."""

@@ -1,0 +1,113 @@
+"""The dataset search page: a GET form (query, facets, sort) that works without JavaScript."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from datasud.catalog.models import Theme
+from datasud.search.services import SORTS, FacetValue, SearchQuery, search_datasets
+from datasud.web.pagination import page_number, pagination
+
+PAGE_SIZE = 20
+FACET_LIMIT = 10
+# Query parameter of each facet -> (SearchQuery field, legend). The order is the page's.
+FACET_PARAMS = {
+    "theme": ("themes", _("Thèmes")),
+    "organisation": ("organisations", _("Producteurs")),
+    "territory": ("territories", _("Territoires")),
+    "tag": ("tags", _("Mots-clés")),
+    "format": ("formats", _("Formats")),
+    "licence": ("licences", _("Licences")),
+    "partner": ("partner", _("Partenariat")),
+}
+SORT_LABELS = {
+    "relevance": _("Pertinence"),
+    "-modified": _("Mis à jour récemment"),
+    "modified": _("Mis à jour il y a longtemps"),
+    "-created": _("Ajoutés récemment"),
+    "created": _("Ajoutés il y a longtemps"),
+    "title": _("Titre, de A à Z"),
+    "-title": _("Titre, de Z à A"),
+}
+PARTNER_LABELS = {"true": _("Producteurs partenaires"), "false": _("Autres producteurs")}
+
+
+@dataclass
+class Facet:
+    param: str
+    legend: str
+    values: list[FacetValue]
+
+
+@dataclass
+class ActiveFilter:
+    legend: str
+    label: str
+    remove_url: str
+
+
+def search_query(request: HttpRequest) -> SearchQuery:
+    """The search the query string asks for (unknown or malformed values are ignored)."""
+    get = request.GET
+    partner_values = set(get.getlist("partner")) & {"true", "false"}
+    sort = get.get("sort", "relevance")
+    return SearchQuery(
+        q=get.get("q", ""),
+        themes=get.getlist("theme"),
+        organisations=get.getlist("organisation"),
+        tags=get.getlist("tag"),
+        licences=get.getlist("licence"),
+        formats=get.getlist("format"),
+        territories=get.getlist("territory"),
+        # Both boxes ticked means no filter, as with any other facet.
+        partner=(partner_values == {"true"}) if len(partner_values) == 1 else None,
+        sort=sort if sort in SORTS else "relevance",
+        page=page_number(request),
+        page_size=PAGE_SIZE,
+    )
+
+
+def _without(request: HttpRequest, param: str, value: str) -> str:
+    query = request.GET.copy()
+    query.setlist(param, [v for v in query.getlist(param) if v != value])
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path
+
+
+def _facets(found: dict[str, list[FacetValue]]) -> list[Facet]:
+    english = (get_language() or "").startswith("en")
+    theme_names = dict(Theme.objects.exclude(name_en="").values_list("slug", "name_en")) \
+        if english else {}
+    facets = []
+    for param, (_field, legend) in FACET_PARAMS.items():
+        values = found.get(param, [])
+        for value in values:
+            if param == "partner":
+                value.label = str(PARTNER_LABELS.get(value.value, value.value))
+            elif param == "theme":
+                value.label = theme_names.get(value.value, value.label)
+        facets.append(Facet(param=param, legend=str(legend), values=values))
+    return facets
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = search_query(request)
+    result = search_datasets(request.user, query, facet_limit=FACET_LIMIT)
+    facets = _facets(result.facets)
+    active = [ActiveFilter(facet.legend, value.label, _without(request, facet.param, value.value))
+              for facet in facets for value in facet.values if value.selected]
+    return render(request, "catalog/search.html", {
+        "query": query,
+        "result": result,
+        "facets": [facet for facet in facets if facet.values],
+        "active_filters": active,
+        "sorts": [(name, SORT_LABELS[name]) for name in SORTS if name in SORT_LABELS],
+        "pagination": pagination(request, result.page, result.pages),
+        "clear_url": f"{request.path}?{urlencode({'q': query.q})}" if query.q else request.path,
+    })

@@ -1,0 +1,53 @@
+"""The home page's key figures are counted from the database, live."""
+import datetime as dt
+import re
+
+from django.urls import reverse
+
+from datasud.catalog.models import Dataset, Organisation, Reuse, Theme
+
+
+def figures(client) -> dict[str, int]:
+    html = client.get(reverse("web:home")).content.decode()
+    found = re.findall(
+        r'data-figure="(\w+)">\s*<a[^>]*>\s*<span class="figure-value">([\d\s\u202f,.]+)<', html
+    )
+    return {name: int(re.sub(r"\D", "", value)) for name, value in found}
+
+
+def test_key_figures_follow_the_data(client, db, make_dataset, organisation):
+    assert figures(client) == {"datasets": 0, "producers": 0, "partners": 0, "reuses": 0}
+
+    partner = Organisation.objects.create(name="Métropole", slug="metropole",
+                                          partnership_signed_on=dt.date(2019, 1, 1))
+    Organisation.objects.create(name="Partenaire sans données", slug="sans-donnees",
+                                partnership_signed_on=dt.date(2020, 1, 1))
+    make_dataset("Public de la ville")
+    make_dataset("Second public de la ville")
+    make_dataset("Public de la métropole", organisation=partner)
+    make_dataset("Brouillon", status=Dataset.Status.DRAFT)
+    make_dataset("Privé", private=True)
+    make_dataset("Archivé", archived_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    Reuse.objects.create(title="Appli", slug="appli", url="https://example.org")
+    Reuse.objects.create(title="Non publiée", slug="cachee", url="https://example.org",
+                         published=False)
+
+    assert figures(client) == {
+        "datasets": 3,    # published, not private, not archived
+        "producers": 2,   # the town and the metropolis have public datasets
+        "partners": 2,    # convention signed, with or without data
+        "reuses": 1,      # published only
+    }
+
+
+def test_home_lists_themes_and_latest_datasets(client, make_dataset, theme):
+    other = Theme.objects.create(slug="environnement", name="Environnement",
+                                 name_en="Environment")
+    dataset = make_dataset("Qualité de l'air")
+    dataset.themes.add(other)
+    make_dataset("Brouillon invisible", status=Dataset.Status.DRAFT)
+    html = client.get(reverse("web:home")).content.decode()
+    assert f'href="{reverse("catalog:search")}?theme=environnement"' in html
+    assert f'?theme={theme.slug}"' in html
+    assert "Qualité de l&#x27;air" in html
+    assert "Brouillon invisible" not in html
