@@ -1,0 +1,96 @@
+"""SQLite FTS5 backend, for the embedded database.
+
+FTS5 has no French stemmer, so the text is stemmed in Python (`datasud.search.text`, the
+Snowball algorithm PostgreSQL uses) before it is stored, and so is every query. The table
+`search_dataset_fts` (see the search app's migrations) has one column per weighted field,
+holding stems, plus `words`: the unstemmed, unaccented words of the short fields, so that
+a prefix still matches when the typed start of a word is longer than the word's stem.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from ..documents import Document
+from ..stopwords import STOPWORDS
+from ..text import Terms, stem, words
+from .base import SQL, SearchBackend
+
+TABLE = "search_dataset_fts"
+COLUMNS = ("title", "tags", "description", "organisation", "words")
+# bm25() weights, in the order of COLUMNS: title above tags above description above the
+# producer's name; the unstemmed words only break ties between prefix matches.
+WEIGHTS = (10.0, 5.0, 2.0, 1.0, 0.2)
+STEMMED = "{title tags description organisation}"
+
+
+def _stemmed(field_words: list[str]) -> str:
+    return " ".join(stem(w) for w in field_words if w not in STOPWORDS)
+
+
+def _row(document: Document) -> tuple:
+    fields = [words(document.title), words(document.tags), words(document.description),
+              words(document.organisation)]
+    return (document.id, *(_stemmed(f) for f in fields), document.prefix_words())
+
+
+def _phrase(token: str, prefix: bool = False) -> str:
+    # Tokens are alphanumeric (see text.words) so they cannot close the quotes; quoting
+    # still matters, for words such as AND, OR, NOT or NEAR would otherwise be operators.
+    return f'"{token}"' + (" *" if prefix else "")
+
+
+def match_expression(terms: Terms, any_word: bool = False) -> str:
+    """The FTS5 MATCH string for `terms`, e.g. `{title ...} : "transport" AND (...)`."""
+    parts = [f"{STEMMED} : {_phrase(stem(w))}" for w in terms.required]
+    if terms.prefix:
+        options = [f"{{words}} : {_phrase(terms.prefix, prefix=True)}"]
+        if not terms.prefix_is_stopword:
+            options.insert(0, f"{STEMMED} : {_phrase(stem(terms.prefix), prefix=True)}")
+        parts.append("(" + " OR ".join(options) + ")")
+    return (" OR " if any_word else " AND ").join(parts)
+
+
+class SQLiteBackend(SearchBackend):
+    # MATERIALIZED hints exist since SQLite 3.35; older versions plan CTEs themselves.
+    materialized = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+
+    def index(self, documents: list[Document]) -> None:
+        if not documents:
+            return
+        rows = [_row(d) for d in documents]
+        with self.connection.cursor() as cursor:
+            self._delete(cursor, [d.id for d in documents])
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(COLUMNS))})",
+                rows,
+            )
+
+    def delete(self, dataset_ids: list[int]) -> None:
+        with self.connection.cursor() as cursor:
+            self._delete(cursor, dataset_ids)
+
+    def _delete(self, cursor, dataset_ids: list[int]) -> None:
+        if dataset_ids:
+            placeholders = ", ".join(["%s"] * len(dataset_ids))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({placeholders})",
+                           list(dataset_ids))
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def optimize(self) -> None:
+        # Merges the index's b-trees into one: fewer pages to read per query.
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+
+    def matches(self, terms: Terms, any_word: bool = False) -> SQL:
+        return (f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [match_expression(terms, any_word)])
+
+    def ranked_matches(self, terms: Terms, any_word: bool = False) -> SQL:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return (f"SELECT rowid AS id, -bm25({TABLE}, {weights}) AS score "
+                f"FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [match_expression(terms, any_word)])

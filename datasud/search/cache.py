@@ -1,0 +1,52 @@
+"""Caching the total and facet counts of anonymous searches.
+
+Counting facets over tens of thousands of matching datasets (the home page's "all
+datasets", a theme's page) costs far more than finding the page of results, and is the
+same for every anonymous visitor. Counts are cached under the index's current token
+(`IndexState`), which every index write replaces, and only:
+
+- for anonymous users: what they may see depends on nothing but the catalogue, whereas a
+  member's view also depends on memberships, which do not touch the index;
+- outside transactions: inside one, the data seen may never be committed.
+
+A write that skips the services (and so the index) is caught by the expiry at the latest.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+from .models import IndexState, new_token
+
+CACHE_SECONDS = 300
+T = TypeVar("T")
+
+
+def current_token() -> str | None:
+    """The index's token, or None if there is none (cache then unused)."""
+    return IndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def renew_token() -> None:
+    """Replace the token: counts cached so far are no longer served."""
+    if not IndexState.objects.filter(pk=1).update(token=new_token()):
+        IndexState.objects.get_or_create(pk=1)
+
+
+def cached(user, signature: str, compute: Callable[[], T]) -> T:
+    """`compute()`, from the cache when `user`'s searches may share results."""
+    if getattr(user, "is_authenticated", False) or connection.in_atomic_block:
+        return compute()
+    token = current_token()
+    if token is None:
+        return compute()
+    key = f"datasud:search:{token}:{hashlib.sha256(signature.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

@@ -1,0 +1,98 @@
+"""Turning French text into search terms, the same way at index time and at query time.
+
+Words are lower-cased, stripped of their accents (so "vélo" and "velo" meet) and cut on
+anything that is not a letter or a digit; nothing typed by a user ever reaches a backend
+except as these plain alphanumeric words, which is what makes hostile queries harmless.
+Stems come from the Snowball French algorithm, the one PostgreSQL's `french` configuration
+uses, so both backends agree on what "transports" and "transport" have in common.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import snowballstemmer
+
+from .stopwords import STOPWORDS
+
+# The "Combining Diacritical Marks" blocks: what NFKD splits off accented letters.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Ligatures that NFKD leaves whole but people type as two letters.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+_WORD = re.compile(r"[^\W_]+")
+# Longest query we take apart: enough for any real search, short enough to stay cheap.
+MAX_QUERY_WORDS = 16
+MAX_QUERY_LENGTH = 300
+
+# A Snowball stemmer keeps the word it works on in itself: one per thread.
+_local = threading.local()
+# The vocabulary of a catalogue is small next to its text: caching stems makes indexing
+# 60,000 datasets a matter of dictionary look-ups rather than millions of stemmer calls.
+_stems: dict[str, str] = {}
+
+
+def unaccent(text: str) -> str:
+    """`text` lower-cased (case-folded) and without accents: "Élévation" -> "elevation"."""
+    text = text.casefold().translate(_LIGATURES)
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def words(text: str) -> list[str]:
+    """The unaccented, lower-case words of `text`, in order, stop words included."""
+    return _WORD.findall(unaccent(text or ""))
+
+
+def stem(word: str) -> str:
+    """The French stem of an unaccented, lower-case word ("cyclables" -> "cyclabl")."""
+    found = _stems.get(word)
+    if found is None:
+        if len(_stems) > 500_000:  # a bound, in case something feeds us random strings
+            _stems.clear()
+        stemmer = getattr(_local, "stemmer", None)
+        if stemmer is None:
+            stemmer = _local.stemmer = snowballstemmer.stemmer("french")
+        found = _stems[word] = stemmer.stemWord(word)
+    return found
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A parsed full-text query.
+
+    `required` are whole words (not stop words) the datasets must contain, in stemmed form
+    through the backend; `prefix` is the last word, matched as the start of a word because
+    people type their query from left to right ("transp" must find "transports"), or "".
+    """
+
+    required: tuple[str, ...] = ()
+    prefix: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.prefix)
+
+    @property
+    def prefix_is_stopword(self) -> bool:
+        # Only the unstemmed form of such a word can match: PostgreSQL drops stop words
+        # from stemmed text, and the SQLite index does the same to stay in step.
+        return self.prefix in STOPWORDS
+
+    @property
+    def word_count(self) -> int:
+        return len(self.required) + (1 if self.prefix else 0)
+
+
+def parse_query(q: str) -> Terms:
+    """Split a query typed by a user into `Terms`; punctuation and operators are dropped."""
+    found = words((q or "")[:MAX_QUERY_LENGTH])[:MAX_QUERY_WORDS]
+    if not found:
+        return Terms()
+    *head, last = found
+    required = []
+    for word in head:
+        if word not in STOPWORDS and word not in required:
+            required.append(word)
+    return Terms(required=tuple(required), prefix=last)
