@@ -118,7 +118,6 @@ def main() -> int:
 
     _prepare(args.database)
     from datasud.catalog.importers.catalog_csv import import_catalog_csv
-
     from datasud.catalog.models import Dataset
 
     rows = []

@@ -1,6 +1,7 @@
 """Upload size limit for every surface (pages and API): the check streams with the upload
 and a request that is too big gets HTTP 413 before anything is stored."""
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.response import SimpleTemplateResponse
 
 from .uploads import UploadTooLarge, install_upload_limit
@@ -20,6 +21,8 @@ class UploadLimitMiddleware:
                     request.POST  # noqa: B018
                 except UploadTooLarge as exc:
                     return upload_too_large_response(request, exc)
+                except MultiPartParserError as exc:
+                    return malformed_upload_response(request, exc)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -34,4 +37,13 @@ def upload_too_large_response(request, exception: UploadTooLarge):
     response = SimpleTemplateResponse("web/error.html", {
         "status": 413, "title": "Fichier trop volumineux", "message": str(exception)},
         status=413)
+    return response.render()
+
+
+def malformed_upload_response(request, exception: MultiPartParserError):
+    message = f"Envoi de fichier mal formé : {exception}"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    response = SimpleTemplateResponse("web/error.html", {
+        "status": 400, "title": "Requête invalide", "message": message}, status=400)
     return response.render()
