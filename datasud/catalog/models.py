@@ -196,6 +196,9 @@ class Dataset(models.Model):
             models.Index(fields=["status", "private"]),
             models.Index(fields=["-modified_at"]),
             models.Index(fields=["-created_at"]),
+            # Browsing the public catalogue by date without a text query.
+            models.Index(fields=["status", "-modified_at"], name="dataset_status_modified"),
+            models.Index(fields=["status", "-created_at"], name="dataset_status_created"),
             models.Index(fields=["source_id"]),
         ]
 
