@@ -91,6 +91,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates its file but not the folder: make it so a fresh clone just runs.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while a writer works; the busy timeout avoids spurious
     # "database is locked" errors under concurrent requests.
     DATABASES["default"]["OPTIONS"] = {
