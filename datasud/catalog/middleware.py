@@ -31,19 +31,19 @@ class UploadLimitMiddleware:
         return upload_too_large_response(request, exception)
 
 
-def upload_too_large_response(request, exception: UploadTooLarge):
+def _error_response(request, status: int, title: str, message: str, **extra):
+    """JSON for the API, the site's error page for everything else."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(exception), "limit": exception.limit}, status=413)
-    response = SimpleTemplateResponse("web/error.html", {
-        "status": 413, "title": "Fichier trop volumineux", "message": str(exception)},
-        status=413)
-    return response.render()
+        return JsonResponse({"detail": message, **extra}, status=status)
+    context = {"status": status, "title": title, "message": message}
+    return SimpleTemplateResponse("web/error.html", context, status=status).render()
+
+
+def upload_too_large_response(request, exception: UploadTooLarge):
+    return _error_response(request, 413, "Fichier trop volumineux", str(exception),
+                           limit=exception.limit)
 
 
 def malformed_upload_response(request, exception: MultiPartParserError):
-    message = f"Envoi de fichier mal formé : {exception}"
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
-    response = SimpleTemplateResponse("web/error.html", {
-        "status": 400, "title": "Requête invalide", "message": message}, status=400)
-    return response.render()
+    return _error_response(request, 400, "Requête invalide",
+                           f"Envoi de fichier mal formé : {exception}")
