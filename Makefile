@@ -8,7 +8,8 @@ PORT ?= 8000
 # in CI where it is required).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/datasud
 
-.PHONY: install run demo test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore \
+	messages clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +23,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 demo: install
 	$(BIN)/datasud migrate --noinput
 	$(BIN)/datasud load_demo --if-empty
+	$(BIN)/datasud load_datastore_demo
 
 run: demo
 	$(BIN)/datasud collectstatic --noinput --verbosity 0
@@ -52,5 +54,19 @@ test-postgres: install
 bench: install
 	$(BIN)/python benchmarks/run_all.py
 
+# Datasette and sqlite-utils, pinned, in their own venv: peers to compare with, never
+# dependencies of the platform.
+.venv-bench/.installed: benchmarks/requirements-peers.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r benchmarks/requirements-peers.txt
+	touch $@
+
+bench-datastore: install .venv-bench/.installed
+	$(BIN)/python benchmarks/bench_datastore.py --write-docs
+
+# A separate background worker (production runs it with DATASUD_TASKS=database).
+worker: install
+	$(BIN)/datasud db_worker --queue-name '*'
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench var .pytest_cache .ruff_cache

@@ -15,6 +15,7 @@ from datasud.api import api
 from datasud.catalog.api import datasets, reference, resources
 from datasud.catalog.api_organisations import router as organisations_router
 from datasud.catalog.api_reuses import router as reuses_router
+from datasud.datastore.api import router as datastore_router
 from datasud.territories.api import router as territories_router
 
 api.add_router("/datasets/", datasets)
@@ -24,6 +25,7 @@ api.add_router("/reuses/", reuses_router)
 api.add_router("/", reference)
 api.add_router("/territories/", territories_router)
 api.add_router("/", accounts_router)
+api.add_router("/datastore/", datastore_router)
 
 NOT_FOUND_NAME = "api-not-found"
 
@@ -57,7 +59,8 @@ def index(request: HttpRequest):
         "title": api.title, "version": api.version,
         "docs": url("openapi-view"), "openapi": url("openapi-json"),
         "endpoints": {name: url(name) for name in (
-            "datasets", "organisations", "reuses", "themes", "licences", "territories")},
+            "datasets", "organisations", "reuses", "themes", "licences", "territories",
+            "datastore")},
     })
 
 

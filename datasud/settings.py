@@ -5,6 +5,7 @@ and local files; production sets DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_
 DATASUD_DEBUG=0.
 """
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "datasud.territories",
     "datasud.catalog",
     "datasud.search",
+    "datasud.datastore",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, not SQLite's shared in-memory database: that one locks whole
+    # tables without waiting, which breaks as soon as a second thread (the in-process task
+    # worker) writes while a test reads.
+    # One file per process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"datasud-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,6 +149,40 @@ DATASUD_MAX_UPLOAD_SIZE = int(os.environ.get("DATASUD_MAX_UPLOAD_SIZE", str(512 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("DATASUD_UPLOAD_TEMP_DIR") or None
+
+# Datastore: Parquet versions of tabular resources, queried with DuckDB.
+DATASTORE_DIR = Path(os.environ.get("DATASUD_DATASTORE_DIR", VAR_DIR / "datastore"))
+DATASTORE_THREADS = int(os.environ.get("DATASUD_DATASTORE_THREADS", "2"))
+# Memory DuckDB may use while loading one file (beyond it, it spills to disk).
+DATASTORE_INGEST_MEMORY = os.environ.get("DATASUD_DATASTORE_INGEST_MEMORY", "1GB")
+# Memory of the shared query database serving the records API, previews and exports.
+DATASTORE_QUERY_MEMORY = os.environ.get("DATASUD_DATASTORE_QUERY_MEMORY", "1GB")
+# The public read-only SQL endpoint: per query memory, time and row limits.
+DATASTORE_SQL_MEMORY = os.environ.get("DATASUD_DATASTORE_SQL_MEMORY", "256MB")
+DATASTORE_SQL_TIMEOUT = float(os.environ.get("DATASUD_DATASTORE_SQL_TIMEOUT", "5"))
+DATASTORE_SQL_ROW_CAP = int(os.environ.get("DATASUD_DATASTORE_SQL_ROW_CAP", "10000"))
+# Remote resources are downloaded for ingestion up to this size, with this timeout.
+DATASTORE_MAX_REMOTE_SIZE = int(os.environ.get("DATASUD_DATASTORE_MAX_REMOTE_SIZE",
+                                               str(512 * 1024 * 1024)))
+DATASTORE_REMOTE_TIMEOUT = float(os.environ.get("DATASUD_DATASTORE_REMOTE_TIMEOUT", "60"))
+# Refuse remote addresses inside our own network (SSRF); only for closed test setups.
+DATASTORE_ALLOW_PRIVATE_URLS = env_bool("DATASUD_DATASTORE_ALLOW_PRIVATE_URLS", False)
+
+# Background work (ingestion, later harvesting) goes through Django's task framework.
+# "inprocess" (default): tasks are stored in the database and run by a worker thread of the
+# web process, so `make run` needs nothing else. "database": tasks are stored in the
+# database and run by separate `datasud db_worker` processes (production).
+# "immediate": run at once in the caller (tests that want synchronous loads).
+DATASUD_TASKS = os.environ.get("DATASUD_TASKS", "inprocess")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "inprocess": "datasud.taskqueue.InProcessBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[DATASUD_TASKS],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

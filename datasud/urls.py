@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("datasud.web.urls")),
+    path("", include("datasud.datastore.urls")),
     path("", include("datasud.catalog.urls")),
     path("territoires/", include("datasud.territories.urls")),
     path("compte/", include("datasud.accounts.urls")),

@@ -4,3 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datasud.settings")
 application = get_wsgi_application()
+
+# With the default in-process task queue, the web process also runs background tasks
+# (ingestion...), including those left over from its previous run.
+from datasud.taskqueue import start_inprocess_worker  # noqa: E402
+
+start_inprocess_worker()

@@ -1,8 +1,9 @@
 """Fixtures shared by the whole suite: real objects in a real database, no mocks."""
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
-from datasud.accounts.models import Membership
+from datasud.accounts.models import ApiToken, Membership
 from datasud.catalog.models import Dataset, Licence, Organisation, Theme
 
 
@@ -10,6 +11,12 @@ from datasud.catalog.models import Dataset, Licence, Organisation, Theme
 def _media_in_tmp(settings, tmp_path):
     # Uploaded files of one test never land in the developer's var/ nor in another test.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Same for the datastore's Parquet versions.
+    settings.DATASTORE_DIR = tmp_path / "datastore"
+    # Background tasks run at once, in the test's thread (the in-process worker thread has
+    # its own test in tests/test_taskqueue.py).
+    settings.TASKS = {"default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -66,5 +73,25 @@ def make_dataset(db, organisation, licence):
         fields.setdefault("status", Dataset.Status.PUBLISHED)
         fields.setdefault("slug", f"ds-{counter['n']}")
         return Dataset.objects.create(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def token_for(db):
+    """token_for(user) -> the raw token of a new personal API token of `user`."""
+
+    def issue(user, name="tests"):
+        return ApiToken.issue(user, name)[1]
+
+    return issue
+
+
+@pytest.fixture
+def client_as(token_for):
+    """client_as(user) -> a test client sending a fresh token of `user` as Bearer."""
+
+    def make(user):
+        return Client(headers={"Authorization": f"Bearer {token_for(user)}"})
 
     return make

@@ -1,28 +1,7 @@
-"""Clients of the API v1: anonymous, or carrying a personal token of a user."""
+"""Clients of the API v1: anonymous, or carrying a personal token of a user (`client_as`
+and `token_for` live in tests/conftest.py, shared with the datastore tests)."""
 import pytest
 from django.test import Client
-
-from datasud.accounts.models import ApiToken
-
-
-@pytest.fixture
-def token_for(db):
-    """token_for(user) -> the raw token of a new personal API token of `user`."""
-
-    def issue(user, name="tests"):
-        return ApiToken.issue(user, name)[1]
-
-    return issue
-
-
-@pytest.fixture
-def client_as(token_for):
-    """client_as(user) -> a test client sending a fresh token of `user` as Bearer."""
-
-    def make(user):
-        return Client(headers={"Authorization": f"Bearer {token_for(user)}"})
-
-    return make
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ SECTIONS = {
     "catalog:resource_add": "datasets",
     "catalog:resource_edit": "datasets",
     "catalog:resource_delete": "datasets",
+    "datastore:resource": "datasets",
     "catalog:organisations": "organisations",
     "catalog:organisation": "organisations",
     "catalog:reuses": "reuses",

@@ -1,0 +1,56 @@
+"""Finding a resource's tables for a user: one place for the datastore's permissions.
+
+A resource's data is visible exactly when its dataset is (`Dataset.objects.visible_to`),
+for the API, the pages, exports and the SQL endpoint alike; what is hidden answers 404,
+like what does not exist.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from datasud.catalog.models import Dataset, Resource
+
+from .models import Table
+from .query import TableRef
+
+RESOURCE_NOT_FOUND = "Ressource introuvable."
+
+
+def visible_resource(user, resource_id: int) -> Resource:
+    resource = (Resource.objects.filter(pk=resource_id,
+                                        dataset__in=Dataset.objects.visible_to(user))
+                .select_related("dataset").first())
+    if resource is None:
+        raise Http404(RESOURCE_NOT_FOUND)
+    return resource
+
+
+def editable_resource(user, resource_id: int) -> Resource:
+    resource = visible_resource(user, resource_id)
+    if not Dataset.objects.editable_by(user).filter(pk=resource.dataset_id).exists():
+        raise PermissionDenied("Seuls les membres de l'organisation productrice peuvent "
+                               "faire cela.")
+    return resource
+
+
+def current_table(resource: Resource, position: int = 1) -> Table:
+    """Table number `position` (1-based) of the version being served, or a 404 saying why."""
+    tables = list(Table.objects.filter(load__resource=resource, load__is_current=True)
+                  .select_related("load").order_by("position"))
+    if not tables:
+        raise Http404("Cette ressource n'est pas (encore) chargée dans l'entrepôt de données.")
+    if not 1 <= position <= len(tables):
+        raise Http404(f"Table {position} introuvable : cette ressource en a {len(tables)}.")
+    return tables[position - 1]
+
+
+def table_ref(table: Table) -> TableRef:
+    return TableRef(path=table.path, columns=table.column_pairs)
+
+
+def queryable_tables(user):
+    """Tables of current versions whose dataset `user` may see (for the SQL endpoint)."""
+    return (Table.objects.filter(load__is_current=True,
+                                 load__resource__dataset__in=Dataset.objects.visible_to(user))
+            .select_related("load", "load__resource", "load__resource__dataset"))
