@@ -42,7 +42,7 @@ DEMO_FILES = [
     DemoFile(
         slug="demo-espaces-france-services-paca-2024",
         title="Espaces France Services en Provence-Alpes-Côte d'Azur (2024)",
-        description="Les 161 espaces France Services de la région : adresse, commune, "
+        description="Les espaces France Services de la région : adresse, commune, "
                     "coordonnées, horaires d'ouverture.\n\n*Copie de démonstration* des "
                     "données de l'ANCT (août 2024, Licence Ouverte 2.0), chargée dans "
                     "l'entrepôt de données pour la prévisualiser, l'interroger et l'exporter.",
@@ -51,7 +51,7 @@ DEMO_FILES = [
     DemoFile(
         slug="demo-sites-mobiles-arcep-2018",
         title="Sites de téléphonie mobile (ARCEP, janvier 2018)",
-        description="Les 77 147 sites mobiles de France métropolitaine avec leurs "
+        description="Les quelque 77 000 sites mobiles de France métropolitaine avec leurs "
                     "technologies (2G, 3G, 4G) et leurs coordonnées en Lambert-93.\n\n"
                     "*Copie de démonstration* des données de l'ARCEP (Licence Ouverte).",
         file="arcep-sites-mobiles-2018-01-L93.csv.gz", name="sites-mobiles-2018-01.csv",

@@ -365,6 +365,10 @@ def test_filtered_select_for_exports(cur, communes):
     assert str(rows[0][1]) == "25.00" and rows[0][2] is None  # DuckDB types, not JSON
     sql, params = compile_filtered_select(communes, RecordsRequest(group_by="departement"))
     assert len(cur.execute(sql, params).fetchall()) == 6
+    sql, params = compile_filtered_select(communes, RecordsRequest(where="code <= 2"))
+    result = cur.execute(sql, params)
+    assert [d[0] for d in result.description][:2] == ["code", "nom"]  # no virtual _id
+    assert len(result.fetchall()) == 2
 
 
 def test_geometry_is_returned_as_wkt(cur, tmp_path):

@@ -9,8 +9,9 @@ Public API (see docs/datastore-query.md for the language, in French and English)
 - `SqlResult`, `run_sql(sql, tables, row_cap=, timeout_s=)`: the read-only SQL sandbox.
 
 Modules: lexer (text → tokens), parser (tokens → tree), expressions (tree → checked SQL
-fragments and parameters), values (types, literals, JSON), compiler (requests → SQL plans),
-cursors (signed keyset tokens), execute (plans → pages), sandbox (user SQL).
+fragments and bound parameters), values (column kinds, literals, JSON), compiler (records
+requests → SQL), aggregates (group-by, aggregate and facet SQL), cursors (signed keyset
+tokens), execute (SQL → pages, cached totals), sandbox (the read-only SQL endpoint).
 """
 from .compiler import (
                        CompiledQuery,

@@ -6,10 +6,10 @@ Three modes, chosen from the request:
 - aggregate: aggregates in `select` without `group_by`, one row over the filtered rows;
 - groups: `group_by` keys with aggregates, one row per group, paged by offset.
 
-Records are fetched in two phases when the sort is not the file order: phase 1 finds the
-file row numbers of the page reading only the filter and sort columns; phase 2 reads the
-selected columns of those rows only, which lets DuckDB skip the Parquet row groups that
-hold none of them. In file order, one query suffices (DuckDB stops reading early).
+A records page is one query: DuckDB's top-N with late materialisation reads the filter and
+sort columns first and the other columns only for the rows of the page (measured faster
+than doing the same in two queries). The whole table in file order is read as a range of
+row numbers, so that only the row groups holding the page are decoded.
 """
 from __future__ import annotations
 
@@ -89,10 +89,10 @@ class CompiledQuery:
     offset: int
     stream_sql: str
     stream_params: list
-    page_sql: str = ""             # records: phase 1 (sorted) or the page (file order)
+    # records: row number, sort keys, then the result columns, one row more than the limit;
+    # groups: the result columns, then the number of groups
+    page_sql: str = ""
     page_params: list = field(default_factory=list)
-    counted_page_sql: str = ""     # records, sorted: phase 1 with the total as last column
-    fetch_sql: str = ""            # records, sorted: phase 2, row numbers appended
     sort_keys: list[SortKey] = field(default_factory=list)
     fingerprint: str = ""
     uses_cursor: bool = False
@@ -103,6 +103,7 @@ class CompiledQuery:
 
 
 def bounded(value, name: str, high: int, hint: str = "") -> int:
+    """`value` as an integer between 0 and `high`, or a QueryError naming `name`."""
     if isinstance(value, bool):
         value = None
     try:
@@ -115,6 +116,7 @@ def bounded(value, name: str, high: int, hint: str = "") -> int:
 
 
 def output_sql(expr: Expr, json_ready: bool) -> str:
+    """The SQL selecting `expr` in a result."""
     # GEOMETRY values are WKB bytes; WKT (core DuckDB, no extension) is readable in JSON.
     if json_ready and expr.type.upper().startswith("GEOMETRY"):
         return f"ST_AsText({expr.sql})"
@@ -153,6 +155,7 @@ class CheckedRequest:
         return " AND ".join(parts)
 
     def where_clause(self, extra: str = "") -> str:
+        """The " WHERE ..." of the condition and `extra` ("" when there is neither)."""
         parts = [p for p in (self.condition, extra) if p]
         return f" WHERE {' AND '.join(parts)}" if parts else ""
 
@@ -174,6 +177,7 @@ class CheckedRequest:
         return unique_names(outputs)
 
     def record_sort_keys(self, outputs: list[tuple[str, Expr]]) -> list[SortKey]:
+        """The order_by keys of records mode (select aliases allowed)."""
         aliases = {name: expr for name, expr in outputs}
         keys = []
         for item in self.order:
@@ -188,6 +192,7 @@ class CheckedRequest:
 
 
 def as_list(value) -> list[str]:
+    """A list parameter (refine, facets) as a list of strings."""
     # A lone string is one value, not a list of characters.
     if not value:
         return []
@@ -195,6 +200,7 @@ def as_list(value) -> list[str]:
 
 
 def orderable(expr: Expr) -> Expr:
+    """`expr` if it can be sorted on, else a QueryError."""
     if expr.kind not in ORDERABLE:
         raise QueryError(f"On ne peut pas trier sur {describe(expr.label, expr.kind)}.",
                          parameter="order_by")
@@ -203,6 +209,7 @@ def orderable(expr: Expr) -> Expr:
 
 def unique_names(outputs: list[tuple[str, Expr]],
                  parameter: str = "select") -> list[tuple[str, Expr]]:
+    """`outputs` if their names are distinct, else a QueryError."""
     seen: set[str] = set()
     for name, _ in outputs:
         if name in seen:
@@ -213,6 +220,7 @@ def unique_names(outputs: list[tuple[str, Expr]],
 
 
 def columns_of(outputs: list[tuple[str, Expr]]) -> list[dict]:
+    """The `columns` of a page: name and DuckDB type of each output."""
     return [{"name": name, "type": expr.type} for name, expr in outputs]
 
 
@@ -238,11 +246,13 @@ def compile_records(table: TableRef, request: RecordsRequest, *,
 def compile_filtered_select(table: TableRef, request: RecordsRequest) -> tuple[str, list]:
     """All the filtered, ordered, selected rows (or groups), without limit nor offset.
 
-    Values keep their DuckDB types (geometries stay geometries). The cursor, limit and
+    For exports: an empty `select` means the table's own columns (not the virtual `_id`),
+    and values keep their DuckDB types (geometries stay geometries). The cursor, limit and
     offset of the request are ignored.
     """
-    request = RecordsRequest(**{**request.__dict__, "cursor": "", "offset": 0, "limit": 0,
-                                "facets": []})
+    select = request.select if (request.select or "").strip() or request.group_by else "*"
+    request = RecordsRequest(**{**request.__dict__, "select": select, "cursor": "",
+                                "offset": 0, "limit": 0, "facets": []})
     compiled = compile_records(table, request, json_ready=False)
     return compiled.stream_sql, compiled.stream_params
 
@@ -275,25 +285,18 @@ def _compile_rows(checked: CheckedRequest, json_ready: bool) -> CompiledQuery:
     base = f" FROM {source}{checked.where_clause(keyset)} ORDER BY {order}"
     n = len(params.values)
     paging = f" LIMIT ${n + 1} OFFSET ${n + 2}"
-    # One row more than asked tells whether another page follows.
-    page_params = params.values + [limit + 1, offset]
-    counted = ""
-    if keys:
-        key_sql = ", ".join(key.expr.sql for key in keys)
-        page_sql = f"SELECT {ROW_NUMBER}, {key_sql}{base}{paging}"
-        if not request.cursor:
-            # The window counts the matching rows in the same scan as the sort: cheaper
-            # than a second scan for the first page of a new filter (measured).
-            counted = f"SELECT {ROW_NUMBER}, {key_sql}, count(*) OVER (){base}{paging}"
-    elif not checked.condition:
+    leading = ", ".join([ROW_NUMBER] + [key.expr.sql for key in keys])
+    if not keys and not checked.condition:
         # The whole table in file order: a page is a range of row numbers, so DuckDB reads
         # only the row groups that hold it, however deep the page.
         start = after_row + 1 if request.cursor else offset
-        page_sql = (f"SELECT {ROW_NUMBER}, {selected} FROM {source} WHERE {ROW_NUMBER} >= $1 "
+        page_sql = (f"SELECT {leading}, {selected} FROM {source} WHERE {ROW_NUMBER} >= $1 "
                     f"AND {ROW_NUMBER} < $2 ORDER BY {ROW_NUMBER}")
         page_params = [start, start + limit + 1]
     else:
-        page_sql = f"SELECT {ROW_NUMBER}, {selected}{base}{paging}"
+        page_sql = f"SELECT {leading}, {selected}{base}{paging}"
+        # One row more than asked tells whether another page follows.
+        page_params = params.values + [limit + 1, offset]
     stream_order = ", ".join([key.sql() for key in keys] + [ROW_NUMBER])
     filtered = f" FROM {source}{checked.where_clause()}"
     return CompiledQuery(
@@ -302,9 +305,8 @@ def _compile_rows(checked: CheckedRequest, json_ready: bool) -> CompiledQuery:
         columns=columns_of(outputs), mode="records", limit=limit, offset=offset,
         stream_sql=f"SELECT {raw}{filtered} ORDER BY {stream_order}",
         stream_params=list(checked.cond_params.values),
-        page_sql=page_sql, page_params=page_params, counted_page_sql=counted,
-        fetch_sql=f"SELECT {ROW_NUMBER}, {selected} FROM {source} WHERE " if keys else "",
-        sort_keys=keys, fingerprint=query_fp, uses_cursor=bool(request.cursor))
+        page_sql=page_sql, page_params=page_params, sort_keys=keys, fingerprint=query_fp,
+        uses_cursor=bool(request.cursor))
 
 
 def _keyset(keys: list[SortKey], values: list, row_number: int, params: Params) -> str:

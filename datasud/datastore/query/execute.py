@@ -1,11 +1,10 @@
 """Run a compiled records request on a DuckDB cursor and build the JSON-ready page.
 
 The total is computed with as little work as possible: when the page holds the last
-matching rows it is known without counting; for the first sorted page of a filter a window
-counts in the same scan as the sort; otherwise a `count(*)` runs (DuckDB answers it from
-the Parquet metadata when there is no filter). Totals and facet counts are cached per file
-version (path, modification time, size): a loaded Parquet file never changes in place, so
-paging through a filter counts it once.
+matching rows it is known without counting; otherwise a `count(*)` with the same filters
+runs (DuckDB answers it from the Parquet metadata when there is no filter). Totals and facet
+counts are cached per file version (path, modification time, size): a loaded Parquet file
+never changes in place, so paging through a filter counts it once.
 """
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ import duckdb
 from ..errors import QueryError
 from .compiler import CompiledQuery, RecordsRequest, TableRef, compile_records
 from .cursors import encode_cursor
-from .expressions import ROW_NUMBER
 from .values import json_value
 
 CACHE_SIZE = 4096
@@ -124,42 +122,18 @@ def _records(cursor, compiled: CompiledQuery, version) -> RecordsPage:
     total = _Total(cursor, compiled, version)
     if compiled.limit == 0:
         return RecordsPage(compiled.columns, [], total.count(), None)
-    windowed = bool(compiled.counted_page_sql) and total.value is None
-    sql = compiled.counted_page_sql if windowed else compiled.page_sql
-    found = cursor.execute(sql, compiled.page_params).fetchall()
-    if windowed:
-        if found:
-            total.known(found[0][-1])
-        found = [row[:-1] for row in found]
+    found = cursor.execute(compiled.page_sql, compiled.page_params).fetchall()
     more = len(found) > compiled.limit
     found = found[:compiled.limit]
-    if compiled.sort_keys:
-        values = _fetch(cursor, compiled, [row[0] for row in found])
-    else:
-        values = [row[1:] for row in found]
-    rows = _dicts(compiled.columns, values)
+    skip = 1 + len(compiled.sort_keys)  # the row number and the sort keys come first
+    rows = _dicts(compiled.columns, [row[skip:] for row in found])
     if not compiled.uses_cursor and not more and (found or compiled.offset == 0):
         total.known(compiled.offset + len(found))  # this page ends the result
     next_cursor = None
     if more:
         last = found[-1]
-        next_cursor = encode_cursor(list(last[1:1 + len(compiled.sort_keys)]), last[0],
-                                    compiled.fingerprint)
+        next_cursor = encode_cursor(list(last[1:skip]), last[0], compiled.fingerprint)
     return RecordsPage(compiled.columns, rows, total.count(), next_cursor)
-
-
-def _fetch(cursor, compiled: CompiledQuery, numbers: list[int]) -> list[tuple]:
-    """Phase 2: the selected columns of the rows with these file row numbers, in order."""
-    if not numbers:
-        return []
-    # The row numbers come from DuckDB (BIGINT), never from the user: written as integer
-    # literals, the list becomes a Parquet scan filter that skips the row groups holding
-    # none of them; bound parameters would not (20 to 50 times slower for 1000 rows).
-    listed = ", ".join(str(int(number)) for number in numbers)
-    sql = (f"{compiled.fetch_sql}{ROW_NUMBER} BETWEEN {int(min(numbers))} AND "
-           f"{int(max(numbers))} AND {ROW_NUMBER} IN ({listed})")
-    by_number = {row[0]: row[1:] for row in cursor.execute(sql).fetchall()}
-    return [by_number[number] for number in numbers]
 
 
 def _groups(cursor, compiled: CompiledQuery, version) -> RecordsPage:

@@ -53,6 +53,7 @@ class Params:
         self.values = list(values or [])
 
     def add(self, value) -> str:
+        """Bind `value`; return its placeholder."""
         self.values.append(value)
         return f"${len(self.values)}"
 
@@ -65,9 +66,11 @@ class Scope:
         self.virtual_id = ID not in self.types
 
     def names(self) -> list[str]:
+        """Every name a query may use, `_id` first."""
         return ([ID] if self.virtual_id else []) + list(self.types)
 
     def column(self, name: str, parameter: str) -> Expr:
+        """The expression of a column, or a QueryError listing close names."""
         if name == ID and self.virtual_id:
             return Expr(f"({ROW_NUMBER} + 1)", "BIGINT", "integer", ID)
         if name not in self.types:
@@ -76,6 +79,7 @@ class Scope:
         return Expr(quote_identifier(name), duck_type, kind_of(duck_type), name)
 
     def text_columns(self) -> list[Expr]:
+        """The VARCHAR columns, searched by q."""
         return [self.column(name, "q") for name, duck_type in self.types.items()
                 if kind_of(duck_type) == "text"]
 
@@ -171,6 +175,7 @@ class ConditionCompiler:
         self.params = params
 
     def where(self, node) -> str:
+        """The SQL condition of a where tree (its literals appended to the parameters)."""
         if isinstance(node, ast.And):
             return "(" + " AND ".join(self.where(item) for item in node.items) + ")"
         if isinstance(node, ast.Or):
