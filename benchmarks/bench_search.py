@@ -5,6 +5,10 @@ never the developer's:
     .venv/bin/python benchmarks/bench_search.py --database sqlite
     .venv/bin/python benchmarks/bench_search.py --database postgres
 It prints a Markdown table; `benchmarks/run_all.py` writes the tables to docs/benchmarks.md.
+
+Anonymous searches are timed as a running server sees them (counts cached after the first
+run) and "uncached" (the cache emptied before each run, as on a miss or after an index
+write), and signed-in searches, which are never cached, as a member of the biggest producer.
 """
 from __future__ import annotations
 
@@ -19,7 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_60K = ROOT.parent / "shared" / "data" / "catalog" / "datagouv-sample-60k.csv.gz"
-PG_URL = "postgres://postgres@127.0.0.1:5432/datasud_bench"
+# The throw-away PostgreSQL database (dropped and created again by each run); another name
+# with --postgres-db, so that two benchmarks on one server do not share one.
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "datasud_bench"
 
 # Realistic queries of reusers and type-ahead prefixes, with and without filters.
 QUERIES = [
@@ -32,17 +39,18 @@ QUERIES = [
 ]
 
 
-def _prepare(database: str) -> None:
+def _prepare(database: str, pg_database: str = PG_DATABASE) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "datasud.settings"
     os.environ["DATASUD_DEBUG"] = "1"
     if database == "postgres":
-        os.environ["DATABASE_URL"] = PG_URL
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{pg_database}"
         import psycopg
+        from psycopg import sql
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
-                             autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS datasud_bench")
-            conn.execute("CREATE DATABASE datasud_bench")
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            name = sql.Identifier(pg_database)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     else:
         var = Path(tempfile.mkdtemp(prefix="datasud-bench-"))
         os.environ["DATASUD_VAR_DIR"] = str(var)
@@ -72,20 +80,56 @@ def _p(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def _member():
+    """A signed-in member of the biggest producer: searches never served from the cache."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from datasud.accounts.models import Membership
+    from datasud.catalog.models import Organisation
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-member")
+    biggest = Organisation.objects.annotate(n=Count("datasets")).order_by("-n").first()
+    Membership.objects.get_or_create(user=user, organisation=biggest,
+                                     defaults={"role": Membership.Role.EDITOR})
+    return user
+
+
 def _search_samples(repeat: int) -> dict[str, list[float]]:
     from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
 
     from datasud.search.services import SearchQuery, search_datasets
 
     anonymous = AnonymousUser()
-    plain, faceted = [], []
+    member = _member()
+
+    def uncached(query):
+        cache.clear()  # anonymous counts are cached: time them computed, as on a miss
+        return search_datasets(anonymous, query)
+
+    plain, faceted, plain_uncached, filtered_uncached, as_member = [], [], [], [], []
     for q in QUERIES:
         plain += _timed(lambda q=q: search_datasets(anonymous, SearchQuery(q=q)), repeat)
         faceted += _timed(lambda q=q: search_datasets(
             anonymous, SearchQuery(q=q, licences=["lov2"], sort="-modified")), repeat)
+        plain_uncached += _timed(lambda q=q: uncached(SearchQuery(q=q)), repeat)
+        filtered_uncached += _timed(lambda q=q: uncached(
+            SearchQuery(q=q, licences=["lov2"], sort="-modified")), repeat)
+        as_member += _timed(lambda q=q: search_datasets(member, SearchQuery(q=q)), repeat)
     browse = _timed(lambda: search_datasets(anonymous, SearchQuery()), repeat * 5)
+    browse_uncached = _timed(lambda: uncached(SearchQuery()), repeat * 5)
+    browse_filtered = _timed(lambda: uncached(SearchQuery(themes=["environnement-et-climat"],
+                                                          formats=["csv"])), repeat * 5)
+    browse_member = _timed(lambda: search_datasets(member, SearchQuery()), repeat * 5)
     return {"search (q, facets)": plain, "search (q + filter, sorted by date)": faceted,
-            "browse (no q, facets)": browse}
+            "browse (no q, facets)": browse,
+            "search (q, facets), uncached": plain_uncached,
+            "search (q + filter, sorted by date), uncached": filtered_uncached,
+            "search (q, facets), signed-in member": as_member,
+            "browse (no q, facets), uncached": browse_uncached,
+            "browse (theme + format filters), uncached": browse_filtered,
+            "browse (no q, facets), signed-in member": browse_member}
 
 
 def _page_samples(repeat: int) -> dict[str, list[float]]:
@@ -114,9 +158,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-60k", action="store_true")
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of Markdown")
+    parser.add_argument("--postgres-db", default=PG_DATABASE,
+                        help=f"throw-away database on {PG_SERVER} (dropped first), "
+                             f"default {PG_DATABASE}")
     args = parser.parse_args()
 
-    _prepare(args.database)
+    _prepare(args.database, args.postgres_db)
     from datasud.catalog.importers.catalog_csv import import_catalog_csv
     from datasud.catalog.models import Dataset
 

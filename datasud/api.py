@@ -65,6 +65,11 @@ TAGS = [
     {"name": "Territoires / Territories",
      "description": "Région, départements, intercommunalités (EPCI) et communes. "
                     "Région, départements, intercommunalities (EPCI) and communes."},
+    {"name": "Entrepôt de données / Datastore",
+     "description": "Les ressources tabulaires chargées : lignes filtrées et triées, "
+                    "regroupements, profil, schémas, exports, SQL en lecture seule. "
+                    "Loaded tabular resources: filtered and sorted records, group-by, "
+                    "profile, schemas, exports, read-only SQL."},
     {"name": "Compte / Account",
      "description": "Votre compte et vos jetons d'API. Your account and your API tokens."},
 ]

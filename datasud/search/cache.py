@@ -10,6 +10,8 @@ same for every anonymous visitor. Counts are cached under the index's current to
 - outside transactions: inside one, the data seen may never be committed.
 
 A write that skips the services (and so the index) is caught by the expiry at the latest.
+The same rules decide when a search may read the indexer's running totals (`FacetCount`)
+instead of counting: those follow the index, not the catalogue, as cached counts do.
 """
 from __future__ import annotations
 
@@ -37,11 +39,16 @@ def renew_token() -> None:
         IndexState.objects.get_or_create(pk=1)
 
 
-def cached(user, signature: str, compute: Callable[[], T]) -> T:
-    """`compute()`, from the cache when `user`'s searches may share results."""
+def shared_token(user) -> str | None:
+    """The index's token if `user`'s searches may share results (and read the indexer's
+    running totals, `FacetCount`), else None: signed in, inside a transaction, no index."""
     if getattr(user, "is_authenticated", False) or connection.in_atomic_block:
-        return compute()
-    token = current_token()
+        return None
+    return current_token()
+
+
+def cached(token: str | None, signature: str, compute: Callable[[], T]) -> T:
+    """`compute()`, from the cache under the `shared_token` `token` (None: no cache)."""
     if token is None:
         return compute()
     key = f"datasud:search:{token}:{hashlib.sha256(signature.encode()).hexdigest()}"

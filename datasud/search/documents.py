@@ -12,11 +12,20 @@ from .text import words
 # Datasets read and written per round trip: big enough to amortise the queries, small
 # enough to stay under SQLite's limit on bound parameters.
 BATCH_SIZE = 500
+# Characters of a description that are indexed. Some harvested descriptions are whole data
+# dumps (megabytes): PostgreSQL refuses a tsvector over 1 MB, and words that far down do
+# not make a dataset relevant anyway. Both backends index the same text.
+MAX_DESCRIPTION_LENGTH = 100_000
+
+
+# Scopes of `DatasetFacet` (kept here as plain numbers to spare this module the models).
+PUBLIC, PUBLIC_ARCHIVED, OTHER = 0, 1, 2
 
 
 @dataclass
 class Document:
-    """The searchable text of one dataset, field by field (weights differ per field)."""
+    """The searchable text of one dataset, field by field (weights differ per field), and
+    the values its facets are counted on."""
 
     id: int
     title: str
@@ -25,6 +34,26 @@ class Document:
     organisation: str
     # Distinct formats of its resources, lower-case, for the format facet and filter.
     formats: list[str] = field(default_factory=list)
+    scope: int = OTHER
+    organisation_id: int | None = None
+    licence_id: int | None = None
+    theme_ids: list[int] = field(default_factory=list)
+    tag_ids: list[int] = field(default_factory=list)
+    territory_ids: list[int] = field(default_factory=list)
+
+    def facet_values(self) -> list[tuple[str, str]]:
+        """(facet, value) pairs of `DatasetFacet`: ("", "") for the dataset itself, then
+        one pair per value of each facet (ids as text, formats by name)."""
+        pairs = [("", "")]
+        if self.organisation_id is not None:
+            pairs.append(("organisation", str(self.organisation_id)))
+        if self.licence_id is not None:
+            pairs.append(("licence", str(self.licence_id)))
+        for facet, ids in (("theme", self.theme_ids), ("tag", self.tag_ids),
+                           ("territory", self.territory_ids)):
+            pairs.extend((facet, str(pk)) for pk in dict.fromkeys(ids))
+        pairs.extend(("format", fmt) for fmt in self.formats)
+        return pairs
 
     def prefix_words(self) -> str:
         """Each distinct unstemmed word of the title, tags and producer, once.
@@ -38,12 +67,30 @@ class Document:
         return " ".join(dict.fromkeys(found))
 
 
+def scope(status: str, private: bool, archived_at) -> int:
+    """The `DatasetFacet.Scope` of a dataset with these fields."""
+    if status != Dataset.Status.PUBLISHED or private:
+        return OTHER
+    return PUBLIC if archived_at is None else PUBLIC_ARCHIVED
+
+
 def load_documents(dataset_ids: list[int]) -> list[Document]:
-    """Documents of the given datasets that still exist (three queries, whatever the count)."""
-    tags = defaultdict(list)
-    for dataset_id, name in (Dataset.tags.through.objects.filter(dataset_id__in=dataset_ids)
-                             .values_list("dataset_id", "tag__name")):
+    """Documents of the given datasets that still exist (five queries, whatever the count)."""
+    tags, tag_ids = defaultdict(list), defaultdict(list)
+    for dataset_id, tag_id, name in (Dataset.tags.through.objects
+                                     .filter(dataset_id__in=dataset_ids)
+                                     .values_list("dataset_id", "tag_id", "tag__name")):
         tags[dataset_id].append(name)
+        tag_ids[dataset_id].append(tag_id)
+    themes, territories = defaultdict(list), defaultdict(list)
+    for dataset_id, theme_id in (Dataset.themes.through.objects
+                                 .filter(dataset_id__in=dataset_ids)
+                                 .values_list("dataset_id", "theme_id")):
+        themes[dataset_id].append(theme_id)
+    for dataset_id, territory_id in (Dataset.territories.through.objects
+                                     .filter(dataset_id__in=dataset_ids)
+                                     .values_list("dataset_id", "territory_id")):
+        territories[dataset_id].append(territory_id)
     formats = defaultdict(list)
     for dataset_id, fmt in (Resource.objects.filter(dataset_id__in=dataset_ids)
                             .exclude(format="").order_by()
@@ -52,11 +99,17 @@ def load_documents(dataset_ids: list[int]) -> list[Document]:
             formats[dataset_id].append(fmt.lower())
     rows = (Dataset.objects.filter(id__in=dataset_ids).order_by()
             .values_list("id", "title", "description", "organisation__name",
-                         "organisation__acronym"))
+                         "organisation__acronym", "status", "private", "archived_at",
+                         "organisation_id", "licence_id"))
     return [
-        Document(id=pk, title=title, tags=" ".join(tags[pk]), description=description,
-                 organisation=f"{name} {acronym}".strip(), formats=formats[pk])
-        for pk, title, description, name, acronym in rows
+        Document(id=pk, title=title, tags=" ".join(tags[pk]),
+                 description=description[:MAX_DESCRIPTION_LENGTH],
+                 organisation=f"{name} {acronym}".strip(), formats=formats[pk],
+                 scope=scope(status, private, archived_at), organisation_id=organisation_id,
+                 licence_id=licence_id, theme_ids=themes[pk], tag_ids=tag_ids[pk],
+                 territory_ids=territories[pk])
+        for (pk, title, description, name, acronym, status, private, archived_at,
+             organisation_id, licence_id) in rows
     ]
 
 

@@ -1,98 +1,223 @@
-"""Facet counts: the total and every facet's top values in one grouped SQL statement.
+"""Facet counts: the total and every facet's top values in one SQL statement.
 
-The statement reads the matching datasets from common table expressions prepared by
-`services`: `base`, plus `base_<facet>` for a facet with selected values, which leaves that
-facet's own filter out (with theme A ticked, theme B still shows how many datasets ticking
-it too would add). The full-text match and the visibility rules are thus evaluated once,
-whatever the number of facets.
+Values are counted over `DatasetFacet`, one narrow row per dataset and facet value written
+by the indexer, in one pass per set of datasets. The sets are prepared by `services` as
+common table expressions: `base`, the matching datasets, plus `base_<facet>` for a facet
+with selected values, which leaves that facet's own filter out (with theme A ticked, theme B
+still shows how many datasets ticking it too would add). The full-text match and the
+visibility rules are thus evaluated once per set, whatever the number of facets.
+
+A set that is the whole public catalogue (no text, no other filter, an anonymous search)
+need not be listed at all: its counts are read from `FacetCount`, the indexer's running
+totals per public scope, and only each facet's biggest values, from an index sorted by
+count: the same few rows whatever the size of the catalogue.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils.translation import gettext
 
-from datasud.catalog.models import Dataset, Licence, Organisation, Tag, Theme
+from datasud.catalog.models import Licence, Organisation, Tag, Theme
 from datasud.territories.models import Territory
 
-from .models import DatasetFormat
+from .models import DatasetFacet, FacetCount
 from .query import FACETS, FacetValue
 from .text import unaccent
+
+BASE = "base"
+# Facets counted from `DatasetFacet` rows when listing the matching datasets.
+LINKED = ["theme", "tag", "format", "territory"]
+# How a selected value (slug, name, "level:code") names its `DatasetFacet.value` (an id).
+SELECTED_IDS = {
+    "theme": (Theme, "slug"),
+    "organisation": (Organisation, "slug"),
+    "licence": (Licence, "slug"),
+    "tag": (Tag, "name"),
+    "territory": (Territory, "level || ':' || code"),
+}
+PARTNER = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' END"
+
+
+@dataclass
+class Counted:
+    """A set of datasets to count facets over: a CTE listing them (`cte`, named after it,
+    with columns id, organisation_id, licence_id), or the public catalogue of `scopes`,
+    read from `FacetCount`."""
+
+    cte: str | None = None
+    scopes: tuple[int, ...] = ()
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _per_link(link, column: str, base: str) -> str:
-    """Datasets of `base` counted per `column` of the many-to-many table `link`."""
-    # CROSS JOIN makes SQLite start from the matching datasets: it cannot tell that the CTE
-    # is small and would otherwise scan the whole link table. PostgreSQL plans it freely.
-    return (f"SELECT x.{column} AS key, COUNT(*) AS n FROM {base} b "
-            f"CROSS JOIN {_table(link)} x WHERE x.dataset_id = b.id GROUP BY x.{column}")
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
-def _facet_sql(facet: str, base: str) -> str:
-    """SQL counting datasets per value of `facet` over the CTE `base` (value, label, n).
+def _kept_sql(facet: str, values: list[str]) -> tuple[str, list]:
+    """SQL condition on `value` keeping the counts of `facet`'s selected `values`."""
+    if not values:
+        return "1 = 0", []
+    if facet in SELECTED_IDS:
+        model, column = SELECTED_IDS[facet]
+        return (f"value IN (SELECT CAST(id AS TEXT) FROM {_table(model)} "
+                f"WHERE {column} IN ({_marks(values)}))", list(values))
+    return f"value IN ({_marks(values)})", list(values)
 
-    Rows are grouped on integer keys first and given their slug and label afterwards, so
-    the joins to label tables touch one row per value, not one per dataset.
+
+def _counted_live(name: str, cte: str, facets: list[str]) -> tuple[str, list]:
+    """Rows (base, facet, value, n) counting `facets` over the datasets of the CTE `cte`
+    (columns id, organisation_id, licence_id)."""
+    parts, params = [], []
+    if "" in facets:
+        # The total from the set itself: a dataset not indexed yet still counts.
+        parts.append(f"SELECT '{name}', '', '', COUNT(*) FROM {cte}")
+    # Producers and licences from the set's own columns (the partner facet adds up the
+    # producers' counts), the others from the index's rows, in one pass.
+    for facet, column in (("organisation", "organisation_id"), ("licence", "licence_id")):
+        if facet in facets or (facet == "organisation" and "partner" in facets):
+            parts.append(f"SELECT '{name}', '{facet}', CAST({column} AS TEXT), COUNT(*) "
+                         f"FROM {cte} WHERE {column} IS NOT NULL GROUP BY {column}")
+    stored = [facet for facet in facets if facet in LINKED]
+    # CROSS JOIN makes SQLite start from the matching datasets: it cannot tell that the
+    # CTE is small and would otherwise scan the whole table. PostgreSQL plans freely.
+    if stored:
+        parts.append(f"SELECT '{name}', f.facet, f.value, COUNT(*) FROM {cte} b "
+                     f"CROSS JOIN {_table(DatasetFacet)} f WHERE f.dataset_id = b.id "
+                     f"AND f.facet IN ({_marks(stored)}) GROUP BY f.facet, f.value")
+        params += stored
+    return " UNION ALL ".join(parts), params
+
+
+def _counted_totals(name: str, scopes: tuple[int, ...], facets: list[str],
+                    top: dict[str, tuple[int, tuple[str, list]]]) -> tuple[str, list]:
+    """Rows (base, facet, value, n) of `facets` for the public catalogue of `scopes`, read
+    from the running totals.
+
+    Of one scope, a facet of `top` (facet -> the limit and a condition on `value` keeping
+    selected values) is read from the index sorted by count: its first values only, ties
+    at the last place included. Partners: the datasets of partner producers, and the rest.
     """
-    per_organisation = (f"SELECT organisation_id AS key, COUNT(*) AS n FROM {base} "
-                        f"GROUP BY organisation_id")
-    per_licence = f"SELECT licence_id AS key, COUNT(*) AS n FROM {base} GROUP BY licence_id"
-    partner = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' END"
-    return {
-        "theme": f"SELECT t.slug AS value, t.name AS label, c.n "
-                 f"FROM ({_per_link(Dataset.themes.through, 'theme_id', base)}) AS c "
-                 f"JOIN {_table(Theme)} t ON t.id = c.key",
-        "organisation": f"SELECT o.slug AS value, o.name AS label, c.n "
-                        f"FROM ({per_organisation}) AS c "
-                        f"JOIN {_table(Organisation)} o ON o.id = c.key",
-        "tag": f"SELECT t.name AS value, t.name AS label, c.n "
-               f"FROM ({_per_link(Dataset.tags.through, 'tag_id', base)}) AS c "
-               f"JOIN {_table(Tag)} t ON t.id = c.key",
-        "licence": f"SELECT l.slug AS value, l.title AS label, c.n FROM ({per_licence}) AS c "
-                   f"JOIN {_table(Licence)} l ON l.id = c.key",
-        # Distinct formats per dataset: three CSV files count once for CSV.
-        "format": f"SELECT f.format AS value, f.format AS label, COUNT(*) AS n FROM {base} b "
-                  f"CROSS JOIN {_table(DatasetFormat)} f WHERE f.dataset_id = b.id "
-                  f"GROUP BY f.format",
+    table, scope_in = _table(FacetCount), f"scope IN ({_marks(scopes)})"
+    parts, params = [], []
+    for facet in facets:
+        if facet == "partner":
+            partners = (f"(SELECT COALESCE(SUM(c.n), 0) FROM {_table(Organisation)} o "
+                        f"JOIN {table} c ON c.facet = 'organisation' "
+                        f"AND c.value = CAST(o.id AS TEXT) "
+                        f"WHERE o.partnership_signed_on IS NOT NULL AND c.{scope_in})")
+            parts.append(f"SELECT '{name}', 'partner', 'true', {partners}")
+            parts.append(f"SELECT '{name}', 'partner', 'false', "
+                         f"(SELECT COALESCE(SUM(n), 0) FROM {table} "
+                         f"WHERE {scope_in} AND facet = '') - {partners}")
+            params += [*scopes, *scopes, *scopes]
+        elif len(scopes) == 1 and facet in top:
+            limit, (kept, kept_params) = top[facet]
+            parts.append(
+                f"SELECT '{name}', facet, value, n FROM {table} WHERE scope = %s AND facet = %s "
+                f"AND (n >= COALESCE((SELECT n FROM {table} WHERE scope = %s AND facet = %s "
+                f"ORDER BY n DESC LIMIT 1 OFFSET %s), 0) OR {kept})")
+            params += [scopes[0], facet, scopes[0], facet, limit - 1, *kept_params]
+        else:
+            parts.append(f"SELECT '{name}', facet, value, SUM(n) FROM {table} "
+                         f"WHERE {scope_in} AND facet = %s GROUP BY facet, value")
+            params += [*scopes, facet]
+    # Subqueries, for a compound SELECT takes no ORDER BY in its parts.
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS t{i}" for i, part in enumerate(parts))
+    return sql, params
+
+
+def _facet_sql(facet: str, base: str, live: bool) -> str:
+    """SQL of the rows (value, label, n) of `facet`, from the counts of the set `base`
+    (`live`: listed, else read from the running totals).
+
+    Rows are grouped on ids first, the biggest counts kept (`top`), and only those given
+    their slug and label: the joins to label tables touch a few rows per facet, not one
+    per dataset or per value (tags have tens of thousands).
+    """
+    where = f"c.base = '{base}' AND c.facet = '{facet}' AND c.n > 0"
+    joined = {
+        "theme": ("t.slug", "t.name", Theme),
+        "organisation": ("t.slug", "t.name", Organisation),
+        "tag": ("t.name", "t.name", Tag),
+        "licence": ("t.slug", "t.title", Licence),
         # Declared territories only: the hierarchy widens filters, not counts.
-        "territory": f"SELECT t.level || ':' || t.code AS value, t.name AS label, c.n "
-                     f"FROM ({_per_link(Dataset.territories.through, 'territory_id', base)})"
-                     f" AS c JOIN {_table(Territory)} t ON t.id = c.key",
-        "partner": f"SELECT {partner} AS value, '' AS label, SUM(c.n) AS n "
-                   f"FROM ({per_organisation}) AS c "
-                   f"JOIN {_table(Organisation)} o ON o.id = c.key GROUP BY {partner}",
-    }[facet]
+        "territory": ("t.level || ':' || t.code", "t.name", Territory),
+    }
+    if facet in joined:
+        value, label, model = joined[facet]
+        return (f"SELECT {value} AS value, {label} AS label, c.n FROM top c "
+                f"JOIN {_table(model)} t ON t.id = CAST(c.value AS BIGINT) WHERE {where}")
+    if facet == "partner" and live:
+        # All the producers' counts, not only the biggest: read before `top`.
+        return (f"SELECT {PARTNER} AS value, '' AS label, SUM(c.n) AS n FROM counted c "
+                f"JOIN {_table(Organisation)} o ON o.id = CAST(c.value AS BIGINT) "
+                f"WHERE c.base = '{base}' AND c.facet = 'organisation' GROUP BY {PARTNER}")
+    return f"SELECT c.value AS value, c.value AS label, c.n FROM top c WHERE {where}"
 
 
-def count(with_sql: str, with_params: list, base_of: dict[str, str],
-          selected: dict[str, list[str]], limit: int) -> tuple[int, dict[str, list[FacetValue]]]:
+def count(with_sql: str, with_params: list, sources: dict[str, Counted],
+          base_of: dict[str, str], selected: dict[str, list[str]], limit: int,
+          materialized: str = "") -> tuple[int, dict[str, list[FacetValue]]]:
     """The number of matching datasets and the facets, as `SearchResult` holds them.
 
-    `with_sql` is a `WITH ...` clause defining the CTE `base(id, organisation_id,
-    licence_id)`, the matching datasets, and those `base_of` names (facet -> CTE to count
-    that facet over). Each facet keeps its `limit` biggest values, plus its selected values
-    whatever their count. With `limit` 0, only the total is computed.
+    `with_sql` is a `WITH ...` clause (or "") defining the CTEs that `sources` name; the set
+    named `base` holds the matching datasets, and `base_of` says which set each facet with
+    a selection is counted over (the others: `base`). Each facet keeps its `limit` biggest
+    values, plus its selected values whatever their count. With `limit` 0, only the total.
     """
-    parts = ["SELECT '' AS facet, '' AS value, '' AS label, COUNT(*) AS n FROM base"]
     facets = FACETS if limit > 0 else []
+    wanted: dict[str, list[str]] = {BASE: [""]}
     for facet in facets:
-        parts.append(f"SELECT '{facet}', value, label, n FROM "
-                     f"({_facet_sql(facet, base_of.get(facet, 'base'))}) AS counts_{facet}")
-    keep, params = ["position <= %s"], [max(limit, 1)]
+        wanted.setdefault(base_of.get(facet, BASE), []).append(facet)
+    counted, params = [], list(with_params)
+    for name, needs in wanted.items():
+        source = sources[name]
+        if source.cte is not None:
+            sql, sql_params = _counted_live(name, source.cte, needs)
+        else:
+            top = {facet: (max(limit, 1), _kept_sql(facet, selected.get(facet, [])))
+                   for facet in needs if facet}
+            sql, sql_params = _counted_totals(name, source.scopes, needs, top)
+        counted.append(sql)
+        params += sql_params
+    # The values that may make a facet's first `limit` (ties at the last place included),
+    # and the selected ones, whatever their count.
+    kept, kept_params = ["position <= %s"], [max(limit, 1)]
     for facet in facets:
         if selected.get(facet):
-            keep.append(f"(facet = '{facet}' AND value IN "
-                        f"({', '.join(['%s'] * len(selected[facet]))}))")
-            params.extend(selected[facet])
-    sql = (f"{with_sql} SELECT facet, value, label, n FROM ("
+            sql, sql_params = _kept_sql(facet, selected[facet])
+            kept.append(f"(base = '{base_of.get(facet, BASE)}' AND facet = '{facet}' "
+                        f"AND {sql})")
+            kept_params += sql_params
+    top = ("SELECT base, facet, value, n FROM (SELECT base, facet, value, n, RANK() OVER "
+           "(PARTITION BY base, facet ORDER BY n DESC) AS position FROM counted) AS ranked "
+           "WHERE " + " OR ".join(kept))
+    parts = [f"SELECT '' AS facet, '' AS value, '' AS label, c.n FROM counted c "
+             f"WHERE c.base = '{BASE}' AND c.facet = ''"]
+    for facet in facets:
+        base = base_of.get(facet, BASE)
+        parts.append(f"SELECT '{facet}', value, label, n FROM "
+                     f"({_facet_sql(facet, base, sources[base].cte is not None)}) "
+                     f"AS counts_{facet}")
+    keep, keep_params = ["position <= %s"], [max(limit, 1)]
+    for facet in facets:
+        if selected.get(facet):
+            keep.append(f"(facet = '{facet}' AND value IN ({_marks(selected[facet])}))")
+            keep_params.extend(selected[facet])
+    ctes = f"{with_sql}, " if with_sql else "WITH "
+    sql = (f"{ctes}counted(base, facet, value, n) AS {materialized} ("
+           + " UNION ALL ".join(counted) + f"), top AS {materialized} ({top}) "
+           "SELECT facet, value, label, n FROM ("
            "SELECT facet, value, label, n, ROW_NUMBER() OVER "
            "(PARTITION BY facet ORDER BY n DESC, label, value) AS position FROM ("
            + " UNION ALL ".join(parts) + ") AS counts) AS ranked WHERE " + " OR ".join(keep))
     with connection.cursor() as cursor:
-        cursor.execute(sql, with_params + params)
+        cursor.execute(sql, params + kept_params + keep_params)
         rows = cursor.fetchall()
     total = 0
     found: dict[str, list[FacetValue]] = {facet: [] for facet in facets}

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from datasud.catalog.models import Dataset
 from datasud.territories.models import Territory
 
-from .models import DatasetFormat
+from .models import DatasetFacet
 from .query import SearchQuery
 
 
@@ -27,8 +27,10 @@ def _tags(values: list[str]) -> Q:
 
 
 def _formats(values: list[str]) -> Q:
-    # The index's narrow table of formats, as the format facet counts them.
-    return Q(id__in=DatasetFormat.objects.filter(format__in=values).values("dataset_id"))
+    # The index's facet values, as the format facet counts them (one row per dataset and
+    # format, where resources may be hundreds).
+    return Q(id__in=DatasetFacet.objects.filter(facet="format", value__in=values)
+             .values("dataset_id"))
 
 
 def _partner(values: list[str]) -> Q:

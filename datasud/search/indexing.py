@@ -3,18 +3,23 @@
 Services call `schedule_reindex` / `schedule_remove`; the work happens once the current
 transaction commits, so a rolled-back change never reaches the index. The index holds every
 dataset, drafts and private ones included: who may see what is decided at query time.
+
+Each write also replaces the datasets' facet values (`DatasetFacet`) and applies the
+difference to the running totals of the public catalogue (`FacetCount`), in the same
+transaction as the new index token, so that totals and cached counts change together.
 """
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from . import cache
 from .backends import get_backend
-from .documents import BATCH_SIZE, Document, iter_all_ids, load_documents
-from .models import DatasetFormat
+from .documents import BATCH_SIZE, PUBLIC, PUBLIC_ARCHIVED, Document, iter_all_ids, load_documents
+from .models import DatasetFacet, FacetCount, IndexState
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +43,65 @@ def _batches(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start:start + BATCH_SIZE]
 
 
-def _add_formats(documents: list[Document]) -> None:
-    # Plain ORM, the same for every backend. Conflicts are ignored for two concurrent
-    # reindexes of one dataset, which both delete then insert the same rows.
-    DatasetFormat.objects.bulk_create(
-        (DatasetFormat(dataset_id=d.id, format=fmt) for d in documents for fmt in d.formats),
-        ignore_conflicts=True,
-    )
+SUMMED_SCOPES = (PUBLIC, PUBLIC_ARCHIVED)
+
+
+def _lock() -> None:
+    """Serialise index writers: `FacetCount` is updated by differences, which two writers
+    reading the same old rows at once would apply twice. The lock is the row of the index
+    state, which each write renews at its end anyway (SQLite has one writer at a time)."""
+    list(IndexState.objects.select_for_update().filter(pk=1).values_list("pk"))
+
+
+def _replace_facets(dataset_ids: list[int], documents: list[Document]) -> None:
+    """Write the `DatasetFacet` rows of these datasets and bring `FacetCount` in step."""
+    old = Counter({(scope, facet, value): n for scope, facet, value, n in (
+        DatasetFacet.objects.filter(dataset_id__in=dataset_ids, scope__in=SUMMED_SCOPES)
+        .values_list("scope", "facet", "value").annotate(n=models.Count("*")).order_by()
+    )})
+    DatasetFacet.objects.filter(dataset_id__in=dataset_ids).delete()
+    rows = _insert_facets(documents)
+    new = Counter((scope, facet, value) for _, scope, facet, value in rows
+                  if scope in SUMMED_SCOPES)
+    changes = [(*key, new[key] - old[key]) for key in old.keys() | new.keys()
+               if new[key] != old[key]]
+    if not changes:
+        return
+    table = connection.ops.quote_name(FacetCount._meta.db_table)
+    with connection.cursor() as cursor:
+        # The same upsert syntax in SQLite (3.24+) and PostgreSQL.
+        cursor.executemany(
+            f"INSERT INTO {table} (scope, facet, value, n) VALUES (%s, %s, %s, %s) "
+            f"ON CONFLICT (scope, facet, value) DO UPDATE SET n = {table}.n + excluded.n",
+            changes,
+        )
+        gone = [key for *key, change in changes if change < 0]
+        if gone:
+            cursor.executemany(f"DELETE FROM {table} WHERE scope = %s AND facet = %s "
+                               f"AND value = %s AND n <= 0", gone)
+
+
+def _insert_facets(documents: list[Document]) -> list[tuple]:
+    """Insert the `DatasetFacet` rows of `documents` (plain SQL: a rebuild writes about a
+    dozen per dataset, which model instances would slow down); returns them."""
+    rows = [(d.id, d.scope, facet, value) for d in documents for facet, value in d.facet_values()]
+    if rows:
+        table = connection.ops.quote_name(DatasetFacet._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} (dataset_id, scope, facet, value) "
+                               f"VALUES (%s, %s, %s, %s)", rows)
+    return rows
+
+
+def _sum_facets() -> None:
+    """`FacetCount` recomputed from all of `DatasetFacet` (after a rebuild)."""
+    FacetCount.objects.all().delete()
+    counts = (DatasetFacet.objects.filter(scope__in=SUMMED_SCOPES).order_by()
+              .values_list("scope", "facet", "value").annotate(n=models.Count("*")))
+    sql, params = counts.query.sql_with_params()
+    table = connection.ops.quote_name(FacetCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (scope, facet, value, n) {sql}", params)
 
 
 def reindex(dataset_ids: Iterable[int]) -> None:
@@ -52,12 +109,12 @@ def reindex(dataset_ids: Iterable[int]) -> None:
     backend = get_backend()
     for batch in _batches(sorted(set(dataset_ids))):
         with transaction.atomic():
+            _lock()
             documents = load_documents(batch)
             found = {d.id for d in documents}
             backend.delete([pk for pk in batch if pk not in found])
             backend.index(documents)
-            DatasetFormat.objects.filter(dataset_id__in=batch).delete()
-            _add_formats(documents)
+            _replace_facets(batch, documents)
             cache.renew_token()
 
 
@@ -66,8 +123,9 @@ def remove(dataset_ids: Iterable[int]) -> None:
     backend = get_backend()
     for batch in _batches(sorted(set(dataset_ids))):
         with transaction.atomic():
+            _lock()
             backend.delete(batch)
-            DatasetFormat.objects.filter(dataset_id__in=batch).delete()
+            _replace_facets(batch, [])
             cache.renew_token()
 
 
@@ -80,15 +138,17 @@ def rebuild(progress: Callable[[int], object] | None = None) -> int:
     backend = get_backend()
     count = 0
     with transaction.atomic():
+        _lock()
         backend.clear()
-        DatasetFormat.objects.all().delete()
+        DatasetFacet.objects.all().delete()
         for batch in iter_all_ids():
             documents = load_documents(batch)
             backend.index(documents)
-            _add_formats(documents)
+            _insert_facets(documents)
             count += len(documents)
             if progress is not None:
                 progress(len(batch))
+        _sum_facets()
         cache.renew_token()
     backend.optimize()
     logger.debug("Search index rebuilt: %d datasets", count)

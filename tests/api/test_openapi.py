@@ -23,6 +23,17 @@ EXPECTED = {
     "/api/1/me/": {"get"},
     "/api/1/tokens/": {"get", "post"},
     "/api/1/tokens/{token_id}/": {"delete"},
+    "/api/1/datastore/": {"get"},
+    "/api/1/datastore/sql/": {"get", "post"},
+    "/api/1/datastore/{resource_id}/": {"get"},
+    "/api/1/datastore/{resource_id}/load/": {"post"},
+    "/api/1/datastore/{resource_id}/loads/": {"get"},
+    "/api/1/datastore/{resource_id}/records/": {"get"},
+    "/api/1/datastore/{resource_id}/profile/": {"get"},
+    "/api/1/datastore/{resource_id}/schema/": {"get"},
+    "/api/1/datastore/{resource_id}/validation/": {"get"},
+    "/api/1/datastore/{resource_id}/declared-schema/": {"get", "put", "delete"},
+    "/api/1/datastore/{resource_id}/export/{fmt}/": {"get"},
 }
 
 

@@ -195,6 +195,14 @@ def test_progress_is_reported(tmp_path, con):
     assert "Lecture du fichier CSV" in stages
 
 
+def test_failing_progress_callback_does_not_fail_the_load(tmp_path, con):
+    def broken(stage):
+        raise RuntimeError("database gone")
+
+    [table] = load(tmp_path, con, "a;b\n1;2\n", on_progress=broken)
+    assert table.row_count == 1
+
+
 def test_detect_format_for_text(tmp_path):
     csv_path = tmp_path / "x.bin"
     csv_path.write_text("a;b\n1;2\n")
@@ -204,6 +212,11 @@ def test_detect_format_for_text(tmp_path):
     empty.write_bytes(b"")
     assert detect_format(empty) == "xlsx"
     assert detect_format(empty, "text/csv") == "csv"
+    bracket = tmp_path / "bracket.csv"
+    bracket.write_text("[id];nom\n1;a\n")
+    assert detect_format(bracket) == "csv"
+    bracket.write_text('[{"id": 1}]')
+    assert detect_format(bracket) == "json"
 
 
 def test_declared_format_mismatch_is_a_warning(tmp_path, con):

@@ -146,12 +146,19 @@ def test_zip_bomb_by_total_size(tmp_path, con):
 
 
 def test_zip_lying_about_sizes(tmp_path, con):
-    members = _workbook_members()
-    members["xl/media/data.bin"] = b"\x00" * 100_000
-    content = bytearray(_zip(members))
-    # Shrink the size declared in the central directory: the real data is larger.
-    entry = content.rfind(b"PK\x01\x02", 0, content.rfind(b"xl/media/data.bin"))
-    content[entry + 24:entry + 28] = (1000).to_bytes(4, "little")
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet()
+    for row in range(2000):
+        sheet.write_row(row, 0, [row, "x" * 20])
+    workbook.close()
+    content = bytearray(buffer.getvalue())
+    # Shrink the sizes the zip declares for the sheet: the real data inflates larger.
+    name = content.rfind(b"xl/worksheets/sheet1.xml")
+    central = content.rfind(b"PK\x01\x02", 0, name)
+    content[central + 24:central + 28] = (1000).to_bytes(4, "little")
+    local = content.rfind(b"PK\x03\x04", 0, content.find(b"xl/worksheets/sheet1.xml"))
+    content[local + 22:local + 26] = (1000).to_bytes(4, "little")
     assert refuse(tmp_path, con, bytes(content), name="liar.xlsx").code == "invalid"
 
 

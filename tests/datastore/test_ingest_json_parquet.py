@@ -5,6 +5,7 @@ import json
 import duckdb
 import pytest
 
+from datasud.datastore.errors import IngestError
 from datasud.datastore.ingest import detect_format, read_source
 
 
@@ -107,12 +108,36 @@ def test_parquet_is_normalised(tmp_path, con):
     assert len(table.warnings) == 2
     metadata = con.execute(
         f"SELECT DISTINCT compression FROM parquet_metadata('{table.path}')").fetchall()
-    assert metadata == [("ZSTD",)]
+    assert metadata == [("LZ4_RAW",)]
 
 
-def test_csv_output_is_zstd_parquet(tmp_path, con):
+def test_csv_output_is_lz4_parquet(tmp_path, con):
     path = write(tmp_path, "data.csv", "a;b\n1;x\n")
     [table] = read_source(path, tmp_path / "out", con)
     metadata = con.execute(
         f"SELECT DISTINCT compression FROM parquet_metadata('{table.path}')").fetchall()
-    assert metadata == [("ZSTD",)]
+    assert metadata == [("LZ4_RAW",)]
+
+
+def test_json_records_with_varied_keys_are_columns(tmp_path, con):
+    records = [{f"k{i}": i} for i in range(300)]
+    path = write(tmp_path, "data.json", json.dumps(records))
+    [table] = read_source(path, tmp_path / "out", con)
+    assert len(table.columns) == 300
+    assert table.columns[0] == ("k0", "BIGINT")
+
+
+def json_error(tmp_path, con, text):
+    path = write(tmp_path, "data.json", text)
+    with pytest.raises(IngestError) as caught:
+        read_source(path, tmp_path / "out", con)
+    assert str(tmp_path) not in caught.value.message  # no server path shown to producers
+    return caught.value
+
+
+def test_json_errors_are_explained(tmp_path, con):
+    error = json_error(tmp_path, con, '[{"a": 1}, {"a": 2')
+    assert error.code == "malformed"
+    assert "fin de fichier inattendue" in error.message
+    assert json_error(tmp_path, con, "[{}, {}]").code == "empty"
+    assert json_error(tmp_path, con, '{"x": [{"a": 1}], "y": [{"b": 2}]}').code == "invalid"

@@ -82,3 +82,24 @@ def test_the_page_comes_with_its_related_rows(catalogue, search, django_assert_m
         result = search("qualité", facet_limit=10)
         for dataset in result.datasets:
             (dataset.organisation.name, list(dataset.tags.all()))
+
+
+def test_the_related_rows_are_those_prefetch_related_loads(catalogue, search, staff):
+    from datasud.catalog.models import Dataset
+
+    def described(datasets):
+        return [(d.pk, d.organisation.slug, d.licence and d.licence.slug,
+                 [(t.pk, t.slug, t.name, t.position) for t in d.themes.all()],
+                 [(t.pk, t.name) for t in d.tags.all()],
+                 [(r.pk, r.dataset_id, r.format, r.position, r.title)
+                  for r in d.resources.all()])
+                for d in datasets]
+
+    for result in (search(user=staff), search("vélo", user=staff),
+                   search(user=staff, sort="title")):
+        expected = {d.pk: d for d in Dataset.objects.filter(
+            pk__in=[d.pk for d in result.datasets]).select_related("organisation", "licence")
+            .prefetch_related("themes", "tags", "resources")}
+        assert described(result.datasets) == described(
+            [expected[d.pk] for d in result.datasets])
+    assert any(d.resources.all() for d in result.datasets)

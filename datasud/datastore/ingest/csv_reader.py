@@ -44,7 +44,7 @@ from .staging import (
 MAX_ATTEMPTS = 6
 REJECTS_LIMIT = 1000  # bad lines DuckDB keeps (per attempt): enough to report and retype
 _TRANSCODE_CHUNK = 4 * 1024 * 1024
-_C1 = re.compile(rb"[\x80-\x9f]")
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
 _STRUCTURE = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 _BAD_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (avec BOM)", "cp1252": "Windows-1252",
@@ -84,18 +84,20 @@ def transcode(source: Path, target: Path, encoding: str) -> str:
     """
     codec, errors = codec_for(encoding)
     decoder = codecs.getincrementaldecoder(codec)(errors=errors)
+    legacy = encoding in ("cp1252", "latin-1")
     seen_c1 = False
     try:
         with open(source, "rb") as src, open(target, "wb") as dst:
             while chunk := src.read(_TRANSCODE_CHUNK):
-                seen_c1 = seen_c1 or bool(_C1.search(chunk))
+                # translate() deleting every other byte is several times faster than re.
+                seen_c1 = seen_c1 or (legacy and bool(chunk.translate(None, _NOT_C1)))
                 dst.write(decoder.decode(chunk).encode("utf-8"))
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as exc:
         raise IngestError(f"Le fichier n'est pas correctement encodé en "
                           f"{ENCODING_LABELS.get(encoding, encoding)}.",
                           code="encoding") from exc
-    if encoding in ("cp1252", "latin-1"):
+    if legacy:
         return "cp1252" if seen_c1 else "latin-1"
     return encoding
 

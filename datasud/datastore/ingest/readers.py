@@ -6,6 +6,7 @@ sure a failed load leaves no file behind and raises nothing but `IngestError`.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,7 @@ from .staging import (
     sql_path,
 )
 
+logger = logging.getLogger(__name__)
 _JSON_HEAD = 64 * 1024
 _JSON_LINE = re.compile(r"line (\d+)")
 _DEFAULT_OBJECT_SIZE = 16 * 1024 * 1024
@@ -66,7 +68,8 @@ def _stage_select(con: duckdb.DuckDBPyConnection, outputs: Outputs, relation: st
 
 def _json_relation(con: duckdb.DuckDBPyConnection, source: Path, text: str, fmt: str,
                    size: int, sample_all: bool) -> tuple[str, dict]:
-    sample = ", sample_size=-1" if sample_all else ""
+    # Records are tables: each key a column, never a MAP however varied the keys are.
+    sample = ", map_inference_threshold=-1" + (", sample_size=-1" if sample_all else "")
     path = sql_path(source)
     if fmt == "jsonl":
         return (f"read_json({path}, format='newline_delimited'{sample})",
@@ -165,7 +168,8 @@ def read_json_file(source: Path, fmt: str, outputs: Outputs, con: duckdb.DuckDBP
 
 def read_parquet_file(source: Path, outputs: Outputs, con: duckdb.DuckDBPyConnection,
                       limits: IngestLimits, progress: Progress) -> StagedTable:
-    """Re-write a Parquet file normalised: clean names, scalar types, zstd compression."""
+    """Re-write a Parquet file normalised: clean names, scalar types, the
+    platform's compression (see staging.PARQUET_OPTIONS)."""
     progress("Lecture du fichier Parquet")
     try:
         path, rows, columns, labels, warnings = _stage_select(
@@ -214,12 +218,17 @@ def read_source(source: Path, out_dir: Path, con: duckdb.DuckDBPyConnection, *,
     or MIME type); the content wins when they disagree, with a warning.
     Any problem raises `IngestError` (message in French for the producer, `code`,
     `line`/`column` when known), after removing every file this call wrote.
+    Warnings about the whole file (declared format, macros) are on the first table only.
     """
     source, out_dir = Path(source), Path(out_dir)
 
     def progress(stage: str) -> None:
-        if on_progress is not None:
+        if on_progress is None:
+            return
+        try:
             on_progress(stage)
+        except Exception:  # progress is best effort: it must not fail the load
+            logger.warning("Progress callback failed at stage %r", stage, exc_info=True)
 
     outputs = Outputs(out_dir)
     failed = True
@@ -252,6 +261,7 @@ def read_source(source: Path, out_dir: Path, con: duckdb.DuckDBPyConnection, *,
         raise IngestError("Le fichier est trop volumineux pour être chargé.",
                           code="too_large") from exc
     except Exception as exc:  # the contract: bad input never escapes as another type
+        logger.exception("Unexpected error while reading %s", source.name)
         raise IngestError("Le fichier n'a pas pu être lu à cause d'une erreur inattendue "
                           f"({type(exc).__name__}).", code="internal") from exc
     finally:

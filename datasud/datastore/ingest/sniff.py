@@ -145,12 +145,24 @@ def _zip_format(source: Path) -> str:
                       code="unsupported")
 
 
+def _looks_json(first_line: str) -> bool:
+    if first_line.strip() in ("[", "{"):
+        return True  # pretty-printed
+    try:
+        json.loads(first_line)
+    except ValueError:
+        return False
+    return True
+
+
 def _json_format(text: str, at_eof: bool, hint: str) -> str:
+    first, _, rest = text.partition("\n")
+    if hint == "csv" and not _looks_json(first):
+        return "csv"  # a declared CSV whose first label starts with a bracket
     if text.startswith("["):
         return "json"
     if hint == "jsonl":
         return "jsonl"
-    first, _, rest = text.partition("\n")
     try:
         record = json.loads(first)
     except ValueError:

@@ -1,8 +1,8 @@
 """XLSX, XLSM, XLS and ODS workbooks to Parquet, one table per non-empty worksheet.
 
 python-calamine parses the workbook (cached formula results, no macro ever run). Each
-sheet is walked twice through `iter_rows`, in chunks, so Python memory stays bounded:
-first to type the columns from the Python values, then to write a temporary CSV that
+sheet is walked once through `iter_rows`, in chunks, so Python memory stays bounded: the
+chunk types the columns from the Python values and is written to a temporary CSV, which
 DuckDB reads back with those types given explicitly. No pandas, no pyarrow.
 """
 from __future__ import annotations
@@ -12,7 +12,6 @@ import datetime as dt
 import mmap
 from collections.abc import Iterator
 from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -20,7 +19,7 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 
 from datasud.datastore.errors import IngestError
 
-from ..duck import quote_identifier, quote_literal_body
+from ..duck import quote_identifier
 from .columns import clean_column_names
 from .guards import IngestLimits, check_column_count, check_zip_container
 from .staging import (
@@ -68,7 +67,7 @@ def _label(value: object) -> str:
 
 
 def _is_empty(row: list) -> bool:
-    return row.count("") == len(row)
+    return row.count("") == len(row)  # 0 and False are values, not empty cells
 
 
 class _ColumnState:
@@ -111,9 +110,12 @@ class _ColumnState:
         return "VARCHAR"
 
 
-def _chunks(rows: Iterator[list]) -> Iterator[list[list]]:
+def _chunks(rows: Iterator[list], width: int) -> Iterator[list[list]]:
+    """Rows in lists of CHUNK_ROWS, fully empty rows removed."""
+    empty = [""] * width
     while chunk := list(islice(rows, CHUNK_ROWS)):
-        yield chunk
+        # `in` and `!=` compare lists in C: cheap when, as usual, no row is empty.
+        yield [row for row in chunk if row != empty] if empty in chunk else chunk
 
 
 def _data_rows(sheet) -> tuple[list | None, int, Iterator[list]]:
@@ -132,22 +134,16 @@ def _integral_text(value: object) -> object:
     return value
 
 
-def _write_csv(sheet, target: Path, keep: list[int], fix: list[int]) -> None:
+def _rewrite_csv(sheet, target: Path, fix: list[int]) -> None:
+    """Write the rows again, integral floats of the `fix` columns as integers."""
     header, _, rows = _data_rows(sheet)
-    pick = None if keep == list(range(len(header))) else itemgetter(*keep)
     with open(target, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        for chunk in _chunks(rows):
-            chunk = [row for row in chunk if not _is_empty(row)]
-            for row in chunk if fix else ():
+        for chunk in _chunks(rows, len(header)):
+            for row in chunk:
                 for index in fix:
                     row[index] = _integral_text(row[index])
-            if pick is None:
-                writer.writerows(chunk)
-            elif len(keep) == 1:
-                writer.writerows((pick(row),) for row in chunk)
-            else:
-                writer.writerows(map(pick, chunk))
+            writer.writerows(chunk)
 
 
 def _stage_sheet(sheet, name: str, position: int, outputs: Outputs,
@@ -156,30 +152,33 @@ def _stage_sheet(sheet, name: str, position: int, outputs: Outputs,
     header, header_row, rows = _data_rows(sheet)
     if header is None:
         return None
+    check_column_count(sum(1 for value in header if value != ""), limits)
+    # One pass types the columns and writes every value; the csv module formats them in C.
     states = [_ColumnState() for _ in header]
-    for chunk in _chunks(rows):
-        chunk = [row for row in chunk if not _is_empty(row)]
-        if not chunk:
-            continue
-        for state, values in zip(states, zip(*chunk, strict=True), strict=True):
-            state.update(values)
+    temp_csv = outputs.temp("sheet-csv")
+    with open(temp_csv, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        for chunk in _chunks(rows, len(header)):
+            if chunk:
+                for state, values in zip(states, zip(*chunk, strict=True), strict=True):
+                    state.update(values)
+                writer.writerows(chunk)
     # Columns with neither a header label nor any value are layout, not data.
     keep = [i for i, state in enumerate(states) if header[i] != "" or state.used]
     check_column_count(len(keep), limits)
     labels = [_label(header[i]) for i in keep]
     names = clean_column_names(labels)
-    types = [states[i].duck_type() for i in keep]
-    fix = [i for i, t in zip(keep, types, strict=True)
-           if t == "VARCHAR" and float in states[i].types]
-    temp_csv = outputs.temp("sheet-csv")
-    _write_csv(sheet, temp_csv, keep, fix)
+    types = {i: states[i].duck_type() for i in keep}
+    fix = [i for i in keep if types[i] == "VARCHAR" and float in states[i].types]
+    if fix:  # rare: numbers mixed with text, 12.0 should read "12"
+        _rewrite_csv(sheet, temp_csv, fix)
     # Integral floats are read as DOUBLE and cast: "12.0" is not a valid BIGINT literal.
-    read_types = ["DOUBLE" if t == "BIGINT" else t for t in types]
-    columns = ", ".join(f"'{quote_literal_body(n)}': '{t}'"
-                        for n, t in zip(names, read_types, strict=True))
+    read_types = ["DOUBLE" if types.get(i) == "BIGINT" else types.get(i, "VARCHAR")
+                  for i in range(len(header))]
+    columns = ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(read_types))
     select = ", ".join(
-        f"CAST({quote_identifier(n)} AS BIGINT) AS {quote_identifier(n)}" if t == "BIGINT"
-        else quote_identifier(n) for n, t in zip(names, types, strict=True))
+        (f"CAST(c{i} AS BIGINT)" if types[i] == "BIGINT" else f"c{i}")
+        + f" AS {quote_identifier(n)}" for i, n in zip(keep, names, strict=True))
     read = (f"read_csv({sql_path(temp_csv)}, delim=',', quote='\"', escape='\"', "
             f"header=false, auto_detect=false, columns={{{columns}}}, "
             f"max_line_size={max(limits.max_line_bytes, 1024 * 1024)}, strict_mode=true)")

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import duckdb
 
-from datasud.datastore.errors import IngestError
-
 from ..duck import quote_identifier, quote_literal_body
 
 Progress = Callable[[str], None]
@@ -54,10 +52,6 @@ class Outputs:
         self._temps.append(path)
         return path
 
-    @property
-    def next_index(self) -> int:
-        return len(self._tables)
-
     def commit(self, temp: Path) -> Path:
         """Rename a complete temporary Parquet file to the next `table-<index>.parquet`."""
         final = self.out_dir / f"table-{len(self._tables)}.parquet"
@@ -79,10 +73,18 @@ def sql_path(path: Path) -> str:
     return f"'{quote_literal_body(str(path))}'"
 
 
+# How the served Parquet files are written. They are read on every API request, so read
+# speed wins over size: LZ4 decompresses several times faster than zstd, and small row
+# groups mean a filtered or sorted page decompresses less. Measured on 1 M rows (2 cores):
+# sorted filtered page 59 -> 29 ms, group-by 16 -> 11 ms, first page 10 -> 3 ms, for a file
+# about 3 times bigger. Downloads ("export parquet") are still written with zstd.
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION lz4, ROW_GROUP_SIZE 16384"
+
+
 def copy_to_parquet(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path) -> int:
-    """Write the rows of `select_sql` to `target` (Parquet, zstd); return the row count."""
+    """Write the rows of `select_sql` to `target` (Parquet, LZ4); return the row count."""
     row = con.execute(f"COPY ({select_sql}) TO {sql_path(target)} "
-                      "(FORMAT parquet, COMPRESSION zstd)").fetchone()
+                      f"({PARQUET_OPTIONS})").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -169,9 +171,3 @@ def quoted_list(names: list[str], limit: int = 10) -> str:
     """« a », « b » et 3 autres: column names for a French message."""
     shown = ", ".join(f"« {n} »" for n in names[:limit])
     return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
-
-
-def wrap_duck_error(exc: BaseException, what: str, *, code: str = "invalid",
-                    line: int | None = None) -> IngestError:
-    """An IngestError for a DuckDB failure while reading `what` (« le fichier JSON »...)."""
-    return IngestError(f"Impossible de lire {what} : {duck_detail(exc)}", code=code, line=line)

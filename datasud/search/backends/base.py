@@ -48,6 +48,17 @@ class SearchBackend(ABC):
         (they are plain alphanumeric words, see `datasud.search.text`).
         """
 
+    def probe(self, sql: str) -> str:
+        """`sql`, a subquery checking one match against the visibility rules and filters
+        (`EXISTS (...)`), rewritten where the database must be kept from turning it into a
+        join over every visible dataset."""
+        return sql
+
+    def listing(self, sql: str) -> str:
+        """`sql`, a query listing datasets by the visibility rules and filters, rewritten
+        where the database needs a hint to read them from the visibility index alone."""
+        return sql
+
     @abstractmethod
     def ranked_matches(self, terms: Terms, any_word: bool = False) -> SQL:
         """Like `matches`, plus a column `score`: the higher, the more relevant."""

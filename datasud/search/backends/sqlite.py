@@ -50,9 +50,31 @@ def match_expression(terms: Terms, any_word: bool = False) -> str:
     return (" OR " if any_word else " AND ").join(parts)
 
 
+# The index on the catalogue's visibility columns (see the search app's migration 0003).
+VISIBILITY_INDEX = "search_dataset_visibility"
+DATASETS = '"catalog_dataset"'
+
+
 class SQLiteBackend(SearchBackend):
     # MATERIALIZED hints exist since SQLite 3.35; older versions plan CTEs themselves.
     materialized = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+    _has_visibility_index: bool | None = None
+
+    def listing(self, sql: str) -> str:
+        # The rules of a signed-in member ("published and not private, or of my
+        # organisations") are an OR, which SQLite answers by collecting row ids from two
+        # indexes, then reading each dataset's row, wide with its description, to check it
+        # again: a scan of the visibility index, which holds every column the rules and
+        # facets read, costs a fraction of that.
+        if SQLiteBackend._has_visibility_index is None:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
+                               "AND name = %s", [VISIBILITY_INDEX])
+                SQLiteBackend._has_visibility_index = cursor.fetchone() is not None
+        if not SQLiteBackend._has_visibility_index:
+            return sql
+        return sql.replace(f"FROM {DATASETS} WHERE",
+                           f"FROM {DATASETS} INDEXED BY {VISIBILITY_INDEX} WHERE", 1)
 
     def index(self, documents: list[Document]) -> None:
         if not documents:

@@ -1,0 +1,174 @@
+"""The indexer's facet tables: one row per dataset and facet value (`DatasetFacet`), and the
+running totals of the public catalogue (`FacetCount`) that anonymous browsing reads."""
+from collections import Counter
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from datasud.catalog import services
+from datasud.catalog.models import Dataset, Licence
+from datasud.search import cache, indexing
+from datasud.search.backends import get_backend
+from datasud.search.models import DatasetFacet, FacetCount
+
+from .helpers import counts
+
+PUBLIC, PUBLIC_ARCHIVED, OTHER = (DatasetFacet.Scope.PUBLIC, DatasetFacet.Scope.PUBLIC_ARCHIVED,
+                                  DatasetFacet.Scope.OTHER)
+
+
+def facet_rows(dataset) -> set[tuple]:
+    return set(DatasetFacet.objects.filter(dataset_id=dataset.pk)
+               .values_list("scope", "facet", "value"))
+
+
+def totals() -> dict[tuple, int]:
+    return {(s, f, v): n for s, f, v, n in
+            FacetCount.objects.values_list("scope", "facet", "value", "n")}
+
+
+def recount() -> dict[tuple, int]:
+    """What the running totals should be: the facet rows of public datasets, summed."""
+    return dict(Counter(DatasetFacet.objects.filter(scope__in=[PUBLIC, PUBLIC_ARCHIVED])
+                        .values_list("scope", "facet", "value")))
+
+
+def test_rows_describe_the_dataset_as_indexed(catalogue, theme, licence, territories):
+    velo = catalogue["velo"]
+    tags = {tag.name: str(tag.pk) for tag in velo.tags.all()}
+    assert facet_rows(velo) == {
+        (PUBLIC, "", ""),
+        (PUBLIC, "organisation", str(velo.organisation_id)),
+        (PUBLIC, "licence", str(licence.pk)),
+        (PUBLIC, "theme", str(theme.pk)),
+        (PUBLIC, "tag", tags["vélo"]),
+        (PUBLIC, "tag", tags["mobilité douce"]),
+        (PUBLIC, "territory", str(territories["commune:13055"].pk)),
+        (PUBLIC, "format", "geojson"),
+        (PUBLIC, "format", "csv"),
+    }
+    # Three CSV files, one value; drafts and private datasets are kept, in their own scope.
+    assert {row for row in facet_rows(catalogue["air"]) if row[1] == "format"} == {
+        (PUBLIC, "format", "csv")}
+    assert {scope for scope, _, _ in facet_rows(catalogue["draft"])} == {OTHER}
+    assert {scope for scope, _, _ in facet_rows(catalogue["private"])} == {OTHER}
+    assert totals() == recount()
+    assert totals()[(PUBLIC, "", "")] == 5
+
+
+def test_rows_and_totals_follow_changes_through_the_services(
+        catalogue, editor, search, django_capture_on_commit_callbacks):
+    eau = Dataset.objects.get(pk=catalogue["eau"].pk)
+    odbl = Licence.objects.get(slug="odbl")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_dataset(editor, eau, tags=["piscine"], licence=odbl)
+    rows = facet_rows(eau)
+    assert (PUBLIC, "licence", str(odbl.pk)) in rows
+    assert {value for _, facet, value in rows if facet == "tag"} == {
+        str(tag.pk) for tag in eau.tags.all()}
+    assert totals() == recount()
+    assert counts(search(), "licence") == {"lov2": 3, "odbl": 2}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_dataset(editor, eau, status=Dataset.Status.DRAFT)
+    assert {scope for scope, _, _ in facet_rows(eau)} == {OTHER}
+    assert totals() == recount()
+    assert totals()[(PUBLIC, "", "")] == 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_dataset(editor, eau, status=Dataset.Status.PUBLISHED)
+    Dataset.objects.filter(pk=eau.pk).update(archived_at=timezone.now())
+    indexing.reindex([eau.pk])
+    assert {scope for scope, _, _ in facet_rows(eau)} == {PUBLIC_ARCHIVED}
+    assert totals() == recount()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_dataset(editor, eau)
+    assert facet_rows(eau) == set()
+    assert totals() == recount()
+    # Values no public dataset has any more leave the totals.
+    assert all(n > 0 for n in totals().values())
+    assert (PUBLIC, "tag", "piscine") not in totals()
+
+
+def test_format_rows_follow_resources(editor, organisation, search,
+                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = services.create_dataset(editor, organisation, title="Comptages",
+                                          status=Dataset.Status.PUBLISHED)
+        services.add_resource(editor, dataset, url="https://example.org/comptages.csv")
+    assert (PUBLIC, "format", "csv") in facet_rows(dataset)
+    assert totals()[(PUBLIC, "format", "csv")] == 1
+
+
+def test_rebuild_and_remove_keep_the_totals_exact(catalogue, make_dataset):
+    before = totals()
+    DatasetFacet.objects.all().delete()
+    FacetCount.objects.all().delete()
+    make_dataset("Hors index")  # written without the services: only a rebuild sees it
+    indexing.rebuild()
+    assert totals() == recount()
+    assert totals()[(PUBLIC, "", "")] == before[(PUBLIC, "", "")] + 1
+    indexing.remove([catalogue["velo"].pk, catalogue["draft"].pk])
+    assert facet_rows(catalogue["velo"]) == set()
+    assert totals() == recount()
+    assert totals()[(PUBLIC, "", "")] == before[(PUBLIC, "", "")]
+
+
+@pytest.fixture
+def committed_index():
+    # Transactional tests: the running totals (like the cache) are read only outside
+    # transactions. Flushing the database between such tests leaves the full-text index
+    # alone, hence the clean-up.
+    cache.renew_token()
+    yield
+    with transaction.atomic():
+        get_backend().clear()
+
+
+def facets_of(result) -> dict:
+    return {facet: [(v.value, v.label, v.count, v.selected) for v in values]
+            for facet, values in result.facets.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("filters", [
+    {},
+    {"include_archived": True},
+    {"themes": ["environnement"]},
+    {"partner": True},
+    {"tags": ["vélo"]},
+    # Selected values outside the first ones are read all the same.
+    {"tags": ["pollution", "finances"], "facet_limit": 1},
+    {"licences": ["odbl"], "organisations": ["amp"], "facet_limit": 1},
+])
+def test_anonymous_counts_from_the_totals_equal_counted_ones(catalogue, make_indexed, search,
+                                                             outsider, committed_index,
+                                                             filters):
+    make_indexed("Vélos (archives 2015)", tags=["vélo"], archived_at=timezone.now())
+    # An outsider sees what anonymous visitors see, but signed in: counted every time.
+    filters = {"facet_limit": 3, **filters}
+    with CaptureQueriesContext(connection) as queries:
+        anonymous = search(**filters)
+    if sum(1 for key in ("themes", "tags", "licences", "organisations") if key in filters) < 2:
+        assert any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    with CaptureQueriesContext(connection) as queries:
+        counted = search(user=outsider, **filters)
+    assert not any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    assert anonymous.total == counted.total
+    assert facets_of(anonymous) == facets_of(counted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_totals_follow_the_catalogue(catalogue, staff, search, committed_index):
+    assert search().total == 5
+    assert counts(search(), "tag")["vélo"] == 1
+    # Committed, then indexed: the cached counts and the totals both follow at once.
+    velo = Dataset.objects.get(pk=catalogue["velo"].pk)
+    services.update_dataset(staff, velo, status=Dataset.Status.DRAFT)
+    result = search()
+    assert result.total == 4
+    assert "vélo" not in counts(result, "tag")
+    assert counts(result, "partner") == {"true": 1, "false": 3}
