@@ -320,24 +320,12 @@ def main() -> int:
 
 
 def write_docs(body: str) -> None:
-    """Replace the datastore section of docs/benchmarks.md (between its markers)."""
+    """Replace the datastore section of docs/benchmarks.md."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from run_all import machine
+    from run_all import write_section
 
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    marker = "<!-- datastore-benchmark -->"
-    block = (f"{marker}\n## Datastore vs Datasette ({time.strftime('%Y-%m-%d')})\n\n"
-             f"Machine: {machine()}.\nCommand: `make bench-datastore` "
-             f"(benchmarks/bench_datastore.py).\n\n{body}\n{marker}")
-    if marker in text:
-        head, _, rest = text.partition(marker)
-        _, _, tail = rest.partition(marker)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    doc.write_text(text)
-
+    write_section("datastore-benchmark", "Datastore vs Datasette",
+                  "`make bench-datastore` (benchmarks/bench_datastore.py)", body)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -43,6 +43,23 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def write_section(name: str, title: str, command: str, body: str) -> None:
+    """Replace the section `name` of docs/benchmarks.md (between its two markers), with the
+    machine and the date; append it if it is not there yet."""
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    marker = f"<!-- {name} -->"
+    block = (f"{marker}\n## {title} ({dt.date.today().isoformat()})\n\n"
+             f"Machine: {machine()}.\nCommand: {command}.\n\n{body}\n{marker}")
+    if marker in text:
+        head, _, rest = text.partition(marker)
+        _, _, tail = rest.partition(marker)
+        text = head + block + tail
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    doc.write_text(text)
+
+
 def main() -> int:
     sections = []
     for database in ("sqlite", "postgres"):
@@ -51,19 +68,8 @@ def main() -> int:
                              check=True, capture_output=True, text=True).stdout
         sections.append(table(json.loads(out.strip().splitlines()[-1])))
     body = "\n\n".join(sections)
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    marker = "<!-- search-benchmark -->"
-    block = (f"{marker}\n## Search and pages ({dt.date.today().isoformat()})\n\n"
-             f"Machine: {machine()}.\nCommand: `make bench` (benchmarks/bench_search.py).\n\n"
-             f"{body}\n{marker}")
-    if marker in text:
-        head, _, rest = text.partition(marker)
-        _, _, tail = rest.partition(marker)
-        text = head + block + tail
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    doc.write_text(text)
+    write_section("search-benchmark", "Search and pages",
+                  "`make bench` (benchmarks/bench_search.py)", body)
     print(body)
     return 0
 
