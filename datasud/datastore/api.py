@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, JsonResponse
+from django.utils.text import slugify
 from ninja import Field, Query, Router, Schema, Status
 
 from datasud.api import (
@@ -22,7 +24,7 @@ from datasud.api import (
     paginate,
 )
 
-from . import access, exports, services
+from . import access, duck, exports, services
 from .errors import IngestError, QueryError
 from .models import DeclaredSchema
 from .query import RecordsRequest, run_records, run_sql
@@ -61,7 +63,9 @@ def _on_ingest_error(request, exc: IngestError):
     return _error(request, 400, exc.message)
 
 
-class RecordsParams(Schema):
+class ExportParams(Schema):
+    """What rows to take: the parameters shared by exports and the records API."""
+
     table: int = Field(1, ge=1, description="Numéro de la table (feuille) / table number")
     select: str = Field("", description="Colonnes ou agrégats : `nom, population` ; avec "
                                         "group_by : `departement, count(*) as n`")
@@ -71,6 +75,16 @@ class RecordsParams(Schema):
     refine: list[str] = Field([], description="Égalité rapide `colonne:valeur` (répétable)")
     group_by: str = Field("", description="Regroupement : `departement`")
     order_by: str = Field("", description="Tri : `population desc, nom`")
+
+    def to_request(self, **paging) -> RecordsRequest:
+        return RecordsRequest(select=self.select, where=self.where, q=self.q,
+                              refine=list(self.refine), group_by=self.group_by,
+                              order_by=self.order_by, **paging)
+
+
+class RecordsParams(ExportParams):
+    """The rows of one page, with paging and facets."""
+
     limit: int = Field(20, ge=0, le=10000, description="Lignes par page (≤ 1000 ; ≤ 10000 "
                                                        "avec group_by)")
     offset: int = Field(0, ge=0, description="Décalage (≤ 10000 ; au-delà, `cursor`)")
@@ -78,23 +92,8 @@ class RecordsParams(Schema):
     facet: list[str] = Field([], description="Colonnes dont compter les valeurs (répétable)")
 
     def to_request(self) -> RecordsRequest:
-        return RecordsRequest(select=self.select, where=self.where, q=self.q,
-                              refine=list(self.refine), group_by=self.group_by,
-                              order_by=self.order_by, limit=self.limit, offset=self.offset,
-                              cursor=self.cursor, facets=list(self.facet))
-
-
-class ExportParams(Schema):
-    table: int = Field(1, ge=1)
-    select: str = ""
-    where: str = ""
-    q: str = ""
-    refine: list[str] = []
-    order_by: str = ""
-
-    def to_request(self) -> RecordsRequest:
-        return RecordsRequest(select=self.select, where=self.where, q=self.q,
-                              refine=list(self.refine), order_by=self.order_by)
+        return super().to_request(limit=self.limit, offset=self.offset, cursor=self.cursor,
+                                  facets=list(self.facet))
 
 
 @router.get("/", response=QueryableTablePage, **PUBLIC, url_name="datastore",
@@ -161,7 +160,7 @@ def list_loads(request: HttpRequest, resource_id: int):
 def get_records(request: HttpRequest, resource_id: int, params: Query[RecordsParams]):
     resource = access.visible_resource(request.auth, resource_id)
     table = access.current_table(resource, params.table)
-    page = run_records(_cursor(), access.table_ref(table), params.to_request())
+    page = run_records(duck.query_cursor(), access.table_ref(table), params.to_request())
     next_link = None
     if page.next_cursor:
         query = request.GET.copy()
@@ -170,12 +169,6 @@ def get_records(request: HttpRequest, resource_id: int, params: Query[RecordsPar
         next_link = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return {"total": page.total, "columns": page.columns, "records": page.rows,
             "next_cursor": page.next_cursor, "next": next_link, "facets": page.facets}
-
-
-def _cursor():
-    from . import duck
-
-    return duck.query_cursor()
 
 
 @router.get("/{int:resource_id}/profile/", response={200: list[dict], **error_responses(404)},
@@ -256,24 +249,16 @@ def export_records(request: HttpRequest, resource_id: int, fmt: str,
     table = access.current_table(resource, params.table)
     handle = exports.export(access.table_ref(table), params.to_request(), export_format,
                             cache_dir=table.load.path / f"exports-{table.position}")
-    name = _slug(resource.title) or f"ressource-{resource.pk}"
+    name = slugify(resource.title)[:80] or f"ressource-{resource.pk}"
     suffix = f"-{table.position + 1}" if table.position else ""
     return FileResponse(handle, as_attachment=True, content_type=export_format.media_type,
                         filename=f"{name}{suffix}.{export_format.extension}")
-
-
-def _slug(text: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(text)[:80]
 
 
 _TABLE_NAME = re.compile(r"\bresource_(\d+)(?:_(\d+))?\b", re.IGNORECASE)
 
 
 def _sql(request: HttpRequest, sql: str) -> dict:
-    from django.conf import settings
-
     wanted = {(int(m.group(1)), int(m.group(2) or 1)) for m in _TABLE_NAME.finditer(sql)}
     tables = {}
     if wanted:

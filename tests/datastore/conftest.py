@@ -1,8 +1,18 @@
 """Resources loaded through the real pipeline: upload -> queued load -> Parquet version."""
+import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from datasud.catalog import services as catalog
+
+
+@pytest.fixture
+def con():
+    """A plain DuckDB connection for the ingestion tests (no Django settings involved)."""
+    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False, "threads": 2})
+    yield connection
+    connection.close()
 
 
 @pytest.fixture

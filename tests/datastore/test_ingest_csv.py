@@ -1,18 +1,9 @@
 """CSV ingestion: encodings, delimiters, French numbers and dates, codes, late surprises."""
 import datetime as dt
 
-import duckdb
 import pytest
 
 from datasud.datastore.ingest import IngestLimits, detect_format, read_source
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False, "threads": 2})
-    yield connection
-    connection.close()
 
 
 def load(tmp_path, con, content, name="data.csv", encoding="utf-8", **kwargs):

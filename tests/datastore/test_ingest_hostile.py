@@ -2,20 +2,11 @@
 import io
 import zipfile
 
-import duckdb
 import pytest
 import xlsxwriter
 
 from datasud.datastore.errors import IngestError
 from datasud.datastore.ingest import IngestLimits, detect_format, read_source
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False, "threads": 2})
-    yield connection
-    connection.close()
 
 
 def refuse(tmp_path, con, content, name="data.csv", **kwargs) -> IngestError:

@@ -2,19 +2,10 @@
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 
 from datasud.datastore.errors import IngestError
 from datasud.datastore.ingest import detect_format, read_source
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False, "threads": 2})
-    yield connection
-    connection.close()
 
 
 def rows(con, table):

@@ -3,19 +3,9 @@ import datetime as dt
 import io
 import zipfile
 
-import duckdb
-import pytest
 import xlsxwriter
 
 from datasud.datastore.ingest import detect_format, read_source
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False, "threads": 2})
-    yield connection
-    connection.close()
 
 
 def rows(con, table):
