@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "datasud.catalog",
     "datasud.search",
     "datasud.datastore",
+    "datasud.ckan",
+    "datasud.dcat",
+    "datasud.harvest",
     "django_tasks",
     "django_tasks_db",
 ]

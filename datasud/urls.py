@@ -6,10 +6,13 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("datasud.web.urls")),
     path("", include("datasud.datastore.urls")),
+    path("", include("datasud.dcat.urls")),
     path("", include("datasud.catalog.urls")),
     path("territoires/", include("datasud.territories.urls")),
     path("compte/", include("datasud.accounts.urls")),
     path("api/1/", include("datasud.api_urls")),
+    path("api/3/", include("datasud.ckan.urls")),
+    path("moissonnage/", include("datasud.harvest.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Included at /api/3/."""
+app_name = "ckan"
+urlpatterns: list = []

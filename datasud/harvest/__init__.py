@@ -1,0 +1,1 @@
+"""Harvesting partners' portals (CKAN, DCAT, OpenDataSoft, CSW) into the catalogue."""

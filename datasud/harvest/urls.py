@@ -1,0 +1,3 @@
+"""Included at /moissonnage/."""
+app_name = "harvest"
+urlpatterns: list = []
