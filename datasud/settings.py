@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "datasud.ckan",
     "datasud.dcat",
     "datasud.harvest",
+    "datasud.operations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "datasud.web.security.ContentSecurityPolicyMiddleware",
     "datasud.catalog.middleware.UploadLimitMiddleware",
 ]
 
@@ -194,6 +196,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: see datasud/web/security.py for the policy and its reasons.
+DATASUD_CSP_REPORT_ONLY = env_bool("DATASUD_CSP_REPORT_ONLY", False)
 if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DATASUD_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
