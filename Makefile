@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # PostgreSQL used by the second pass of the test suite (skipped when unreachable, except
-# in CI where it is required).
+# in CI where it is required). The browser tests (real Chromium) run in the first pass only:
+# they test pages, not the database.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/datasud
 
 .PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore \
 	messages clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +20,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Front-end packages from the npm registry, pinned by package-lock.json (axe-core for the
+# browser tests). Without npm they are skipped: only the browser tests need them (CI has npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: front-end test packages not installed (browser tests skipped)"; \
+	fi
 
 demo: install
 	$(BIN)/datasud migrate --noinput
@@ -44,7 +54,7 @@ test-sqlite: install
 
 test-postgres: install
 	@if $(BIN)/python -m datasud.dbcheck "$(PG_TEST_URL)"; then \
-		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is unreachable"; exit 1; \
 	else \
@@ -69,4 +79,4 @@ worker: install
 	$(BIN)/datasud db_worker --queue-name '*'
 
 clean:
-	rm -rf $(VENV) .venv-bench var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench var .pytest_cache .ruff_cache node_modules
