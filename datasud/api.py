@@ -182,6 +182,50 @@ class DataSudAPI(NinjaAPI):
         # Handler names are unique across routers: `list_datasets` beats the module path.
         return operation.view_func.__name__
 
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        _document_common_errors(schema)
+        return schema
+
+
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_COMMON_ERRORS = {
+    "401": "Jeton absent, invalide, expiré ou révoqué / missing or invalid token.",
+    "404": "Objet introuvable (ou invisible pour vous) / not found (or not visible to you).",
+    "422": "Paramètre ou champ invalide, détaillé dans `errors` / invalid parameter or "
+           "field, detailed in `errors`.",
+}
+
+
+def _document_common_errors(schema: dict) -> None:
+    """Every operation documents the errors any handler of its shape may answer, so that
+    clients (and generated ones) expect them: 422 when it takes parameters or a body (the
+    validation every operation gets), 404 when its path names an object, 401 when it needs
+    or accepts a token. Handlers add their own specific codes (400, 403, 409, 413...)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        definition = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(definition.pop("$defs", {}))
+        components["ErrorOut"] = definition
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            parameters = operation.get("parameters", [])
+            codes = []
+            if parameters or "requestBody" in operation:
+                codes.append("422")
+            if any(p.get("in") == "path" for p in parameters):
+                codes.append("404")
+            if "security" in operation:
+                # Public reads too: a wrong token is refused, never ignored.
+                codes.append("401")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {
+                    "description": _COMMON_ERRORS[code],
+                    "content": {"application/json": {"schema": _ERROR_REF}}})
+
 
 api = DataSudAPI(
     title="DataSud API",

@@ -89,5 +89,5 @@ _patterns, _ninja, app_name = api.urls  # app_name "api-1": the namespace ninja 
 urlpatterns = [
     path("", index, name="index"),  # before ninja's own (empty) root
     *[(_with_json_405(p) if isinstance(p, URLPattern) else p) for p in _patterns],
-    re_path(r"^(?P<rest>.*)$", not_found, name=NOT_FOUND_NAME),
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found, name=NOT_FOUND_NAME),
 ]

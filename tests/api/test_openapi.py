@@ -117,6 +117,27 @@ def test_unknown_address_is_a_json_404(anon, db):
     assert response.json() == {"detail": "Adresse inconnue dans l'API : /api/1/nothing-here/"}
 
 
+def test_unknown_address_with_a_line_break_is_a_json_404_too(anon, db):
+    # Found by schemathesis: `.` stops at a line break, so such a path fell through to
+    # Django's HTML 404.
+    response = anon.delete("/api/1/datastore/x%0Ay/declared-schema/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_every_operation_documents_its_common_errors(anon, db):
+    paths = anon.get("/api/1/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "401" in responses, (method, path)
+            if operation.get("parameters") or "requestBody" in operation:
+                assert responses["422"]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorOut"}, (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+
+
 def test_missing_trailing_slash_redirects_keeping_the_method(as_editor, organisation):
     response = as_editor.post("/api/1/datasets?x=1", {"title": "t"},
                               content_type="application/json")
