@@ -32,6 +32,7 @@ node_modules/.installed: package.json package-lock.json
 
 demo: install
 	$(BIN)/datasud migrate --noinput
+	$(BIN)/datasud createcachetable
 	$(BIN)/datasud load_demo --if-empty
 	$(BIN)/datasud load_datastore_demo
 

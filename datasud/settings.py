@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "ninja",
     "datasud.web",
     "datasud.accounts",
@@ -188,6 +189,38 @@ TASKS = {
         }[DATASUD_TASKS],
     }
 }
+
+# Harvesting partners' portals (datasud/harvest): limits of one source's answers and jobs.
+HARVEST_TIMEOUT = float(os.environ.get("DATASUD_HARVEST_TIMEOUT", "30"))  # per request, s
+HARVEST_MAX_RESPONSE_SIZE = int(os.environ.get("DATASUD_HARVEST_MAX_RESPONSE_SIZE",
+                                               str(50 * 1024 * 1024)))
+HARVEST_MAX_RECORDS = int(os.environ.get("DATASUD_HARVEST_MAX_RECORDS", "50000"))
+# A job still "running" after this long was left by a crashed process: it may be retaken.
+HARVEST_LOCK_TIMEOUT = int(os.environ.get("DATASUD_HARVEST_LOCK_TIMEOUT", str(6 * 3600)))
+
+# E-mail (sign-up confirmation, password reset, membership requests). The default prints
+# messages on the console, so `make run` works without a mail server.
+EMAIL_BACKEND = os.environ.get("DATASUD_EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("DATASUD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DATASUD_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DATASUD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DATASUD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DATASUD_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10  # a slow mail server must not hold a request
+DEFAULT_FROM_EMAIL = os.environ.get("DATASUD_FROM_EMAIL",
+                                    "DataSud <ne-pas-repondre@datasud.fr>")
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# The cache holds search counts and the sign-in/e-mail throttles. "locmem" (default) is
+# per process; with several web processes use "database" (a table made by
+# `datasud createcachetable`), so that throttles hold across processes.
+DATASUD_CACHE = os.environ.get("DATASUD_CACHE", "locmem")
+CACHES = {"default": {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                 "LOCATION": "datasud_cache"},
+}[DATASUD_CACHE]}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -12,6 +12,8 @@ urlpatterns = [
     path("compte/", include("datasud.accounts.urls")),
     path("api/1/", include("datasud.api_urls")),
     path("api/3/", include("datasud.ckan.urls")),
+    # CKAN clients (ckanapi among them) call /api/action/... without the version.
+    path("api/", include("datasud.ckan.urls_unversioned")),
     path("moissonnage/", include("datasud.harvest.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import ApiToken, Membership
+from .models import ApiToken, Membership, MembershipRequest
 
 
 @admin.register(Membership)
@@ -40,3 +40,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token.revoke()
         self.message_user(request, ngettext("%d jeton révoqué.", "%d jetons révoqués.",
                                             len(tokens)) % len(tokens), messages.SUCCESS)
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Requests are answered by the organisation's administrators on its members page;
+    staff can look them up here."""
+
+    list_display = ["user", "organisation", "status", "created_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    list_select_related = ["user", "organisation", "decided_by"]
+    # Accepting makes a membership: that is done on the members page, not by editing a row.
+    readonly_fields = ["user", "organisation", "message", "status", "created_at",
+                       "decided_at", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

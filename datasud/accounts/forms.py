@@ -1,11 +1,28 @@
-"""Forms of the account pages."""
+"""Forms of the account pages and of the organisation members pages."""
+from __future__ import annotations
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
+
+from . import throttle
+from .membership_requests import MESSAGE_MAX_LENGTH
+from .models import Membership
+
+THROTTLED = "throttled"
 
 
 class LoginForm(AuthenticationForm):
-    """Django's sign-in form, with French labels and the browser's autofill hints."""
+    """Django's sign-in form, with French labels, the browser's autofill hints, and a limit
+    on failed attempts per typed identifier and per IP address (see `throttle.py`)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        THROTTLED: _("Trop de tentatives de connexion infructueuses. Par sécurité, la "
+                     "connexion est suspendue pendant %(minutes)s minutes. Vous pouvez aussi "
+                     "réinitialiser votre mot de passe."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -13,9 +30,119 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(autocomplete="username")
         self.fields["password"].label = _("Mot de passe")
 
+    def clean(self):
+        identifier = throttle.normalise_identifier(self.data.get("username", ""))
+        ip = throttle.client_ip(self.request) if self.request else ""
+        limits = [(throttle.LOGIN_PER_ACCOUNT, identifier), (throttle.LOGIN_PER_IP, ip)]
+        # Checked before the password, so that a blocked guesser learns nothing more, and
+        # counted for any identifier, so that the answer never tells if an account exists.
+        if any(throttle.is_exceeded(limit, subject) for limit, subject in limits):
+            raise forms.ValidationError(
+                self.error_messages[THROTTLED], code=THROTTLED,
+                params={"minutes": throttle.LOGIN_PER_ACCOUNT.minutes})
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            for limit, subject in limits:
+                throttle.record(limit, subject)
+            raise
+        throttle.reset(throttle.LOGIN_PER_ACCOUNT, identifier)
+        return cleaned
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Nom du jeton"), max_length=100,
         help_text=_("Pour le reconnaître, par exemple « script de mise à jour des horaires »."),
     )
+
+
+class SignupForm(UserCreationForm):
+    """Username, e-mail and an optional name: the only personal data an account holds."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email", "first_name", "last_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["username"].label = _("Identifiant")
+        fields["username"].help_text = _("Pour vous connecter ; lettres, chiffres et @ . + - _ "
+                                         "(150 caractères au plus).")
+        fields["email"].label = _("Adresse électronique")
+        fields["email"].required = True
+        fields["email"].help_text = _("Nous y envoyons un lien pour confirmer votre "
+                                      "inscription. Elle n'est jamais publiée.")
+        fields["email"].widget.attrs.update(autocomplete="email")
+        fields["first_name"].label = _("Prénom (facultatif)")
+        fields["first_name"].widget.attrs.update(autocomplete="given-name")
+        fields["last_name"].label = _("Nom (facultatif)")
+        fields["last_name"].widget.attrs.update(autocomplete="family-name")
+        fields["password1"].label = _("Mot de passe")
+        fields["password2"].label = _("Mot de passe (confirmation)")
+
+    def clean_email(self) -> str:
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"].strip())
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class AccountDeletionForm(forms.Form):
+    """Asks for the password again: a session left open is not enough to delete."""
+
+    password = forms.CharField(label=_("Votre mot de passe, pour confirmer"), strip=False,
+                               widget=forms.PasswordInput(
+                                   attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Mot de passe incorrect."), code="password_incorrect")
+        return password
+
+
+ROLE_HELP = _("Un administrateur gère l'organisation et ses membres ; un éditeur publie et "
+              "modifie ses jeux de données.")
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(label=_("Identifiant ou adresse électronique"), max_length=254,
+                           help_text=_("La personne doit déjà avoir un compte DataSud."))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices,
+                             initial=Membership.Role.EDITOR, help_text=ROLE_HELP)
+
+    def clean_user(self):
+        typed = self.cleaned_data["user"].strip()
+        users = get_user_model().objects.filter(is_active=True)
+        member = (users.filter(username=typed).first()
+                  or users.filter(email__iexact=typed).order_by("id").first())
+        if member is None:
+            raise forms.ValidationError(_("Aucun compte actif ne correspond à « %(user)s »."),
+                                        code="unknown", params={"user": typed})
+        return member
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message aux administrateurs (facultatif)"), required=False,
+        max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Votre service, votre fonction, ce que vous souhaitez publier…"),
+    )
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Motif (facultatif, envoyé à la personne)"),
+                             required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))

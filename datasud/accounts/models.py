@@ -1,8 +1,5 @@
-"""Users' organisation memberships and personal API tokens.
-
-Users are Django's own `auth.User`. Personal data kept: username, e-mail, optional name,
-password hash, memberships, API token hashes and their last use (to let people spot a
-leaked token). Nothing of it is ever public.
+"""Users' organisation memberships, requests to join an organisation, and personal API
+tokens. The personal data kept, and why, is listed in the package's docstring.
 """
 import hashlib
 import secrets
@@ -102,3 +99,41 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class MembershipRequest(models.Model):
+    """A signed-in person asks to join an organisation; its administrators (or the DataSud
+    team) accept it, choosing the role, or refuse it. Decided requests are kept so that
+    admins can see who asked what; they go with the person's account."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="membership_requests")
+    organisation = models.ForeignKey("catalog.Organisation", on_delete=models.CASCADE,
+                                     related_name="membership_requests")
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("traitée par"))
+
+    class Meta:
+        verbose_name = _("demande d'adhésion")
+        verbose_name_plural = _("demandes d'adhésion")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open request at a time per person and organisation.
+            models.UniqueConstraint(fields=["user", "organisation"],
+                                    condition=models.Q(status="pending"),
+                                    name="membership_request_one_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from datasud.territories.models import Territory
@@ -219,10 +220,150 @@ class ReuseForm(forms.Form):
         self.fields["datasets"].choices = [(d.slug, f"{d.title} — {d.organisation.name}")
                                            for d in dataset_choices]
 
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "image"):  # a new upload, not the current file
+            check_image(image)
+        return image
+
     def reuse_fields(self) -> dict:
         data = self.cleaned_data
         fields = {name: data[name] for name in ("title", "url", "type", "author_name",
                                                 "organisation", "description")}
         if data.get("image"):
             fields["image"] = data["image"]
+        return fields
+
+
+# --- Organisations and reuse editing ------------------------------------------------------
+
+# Logos and reuse images: raster formats browsers show everywhere. No SVG, which can carry
+# scripts.
+IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
+IMAGE_MAX_SIZE = 2 * 1024 * 1024
+IMAGE_MAX_SIDE = 5000
+
+
+def check_image(image) -> None:
+    """Refuse an uploaded image (already read by Django's ImageField) that is too big, too
+    large or of a format pages should not show."""
+    if image.size > IMAGE_MAX_SIZE:
+        raise forms.ValidationError(
+            _("L'image pèse %(size)s Mo ; 2 Mo au plus."),
+            code="too_big", params={"size": f"{image.size / 1024 / 1024:.1f}"})
+    picture = getattr(image, "image", None)  # set by ImageField, which opened it
+    if picture is None or picture.format not in IMAGE_FORMATS:
+        raise forms.ValidationError(_("Formats acceptés : PNG, JPEG, WebP ou GIF."),
+                                    code="format")
+    if max(picture.size) > IMAGE_MAX_SIDE:
+        raise forms.ValidationError(_("L'image dépasse %(side)s pixels de côté."),
+                                    code="too_large", params={"side": IMAGE_MAX_SIDE})
+
+
+def siren_is_valid(siren: str) -> bool:
+    """A SIREN is 9 digits whose Luhn checksum is right (INSEE's definition)."""
+    if not re.fullmatch(r"\d{9}", siren):
+        return False
+    total = 0
+    for position, digit in enumerate(int(c) for c in reversed(siren)):
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+class OrganisationForm(forms.Form):
+    """An organisation's public card; the partnership date only for the DataSud team."""
+
+    name = forms.CharField(label=_("Nom"), max_length=255)
+    acronym = forms.CharField(label=_("Sigle"), max_length=64, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=Organisation.Type.choices,
+                             initial=Organisation.Type.AUTRE)
+    description = forms.CharField(
+        label=_("Présentation"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Ses missions, les données qu'elle produit. Mise en forme Markdown : "
+                    "**gras**, listes, [liens](https://…)."),
+    )
+    website = forms.URLField(label=_("Site web"), required=False, max_length=200,
+                             assume_scheme="https")
+    siren = forms.CharField(label=_("SIREN"), required=False, max_length=20,
+                            help_text=_("Les 9 chiffres du répertoire SIRENE de l'Insee."))
+    logo = forms.ImageField(label=_("Logo"), required=False,
+                            help_text=_("PNG, JPEG, WebP ou GIF, 2 Mo au plus."))
+    partnership_signed_on = forms.DateField(
+        label=_("Convention de partenariat signée le"), required=False, widget=DATE_WIDGET,
+        help_text=_("Vide s'il n'y a pas de convention avec la Région."),
+    )
+
+    def __init__(self, *args, user, organisation: Organisation | None = None, **kwargs):
+        if organisation is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(organisation, name) for name in
+                                 ("name", "acronym", "type", "description", "website", "siren",
+                                  "logo", "partnership_signed_on")}
+        super().__init__(*args, **kwargs)
+        if not user.is_staff:
+            del self.fields["partnership_signed_on"]
+
+    def clean_siren(self) -> str:
+        siren = re.sub(r"[\s.]", "", self.cleaned_data["siren"])
+        if siren and not siren_is_valid(siren):
+            raise forms.ValidationError(
+                _("Ce n'est pas un numéro SIREN valide : 9 chiffres dont le dernier est une "
+                  "clé de contrôle (vérifiez le numéro sur annuaire-entreprises.data.gouv.fr)."),
+                code="invalid")
+        return siren
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "image"):  # a new upload, not the current file
+            check_image(logo)
+        return logo
+
+    def organisation_fields(self) -> dict:
+        """The fields as `catalog/organisations.py` takes them: the logo only when it
+        changes ("" when cleared)."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("name", "acronym", "type", "description",
+                                                "website", "siren") if name in data}
+        if "partnership_signed_on" in self.fields:
+            fields["partnership_signed_on"] = data["partnership_signed_on"]
+        if data.get("logo") is False:
+            fields["logo"] = ""
+        elif data.get("logo") and hasattr(data["logo"], "image"):
+            fields["logo"] = data["logo"]
+        return fields
+
+
+class ReuseEditForm(ReuseForm):
+    """The form of `ReuseForm` for an existing reuse: it may also be unpublished, and its
+    organisation stays a choice even if its author has left it."""
+
+    published = forms.BooleanField(
+        label=_("Publiée : visible de tous (sinon, de vous et de l'équipe DataSud seulement)"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, reuse: Reuse, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(
+            models.Q(pk__in=field.queryset.values("pk")) | models.Q(pk=reuse.organisation_id))
+
+    @staticmethod
+    def initial_for(reuse: Reuse) -> dict:
+        return {"title": reuse.title, "url": reuse.url, "type": reuse.type,
+                "author_name": reuse.author_name, "organisation": reuse.organisation_id,
+                "description": reuse.description, "image": reuse.image,
+                "published": reuse.published}
+
+    def reuse_fields(self) -> dict:
+        fields = super().reuse_fields()
+        fields["published"] = self.cleaned_data["published"]
+        image = self.cleaned_data.get("image")
+        if image is False:  # "Effacer" ticked
+            fields["image"] = ""
+        elif not hasattr(image, "image"):  # the current image, unchanged
+            fields.pop("image", None)
         return fields

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from datasud.accounts.views import members
+
 from .views import datasets, editing, organisations, reuses, search
 
 app_name = "catalog"
@@ -15,11 +17,30 @@ urlpatterns = [
          name="resource_edit"),
     path("jeux-de-donnees/<slug:slug>/ressources/<int:pk>/supprimer/", editing.resource_delete,
          name="resource_delete"),
-    # Outside /jeux-de-donnees/ and /reutilisations/ so that no slug can hide these pages.
+    # Outside /jeux-de-donnees/, /organisations/ and /reutilisations/ so that no slug can
+    # hide these pages.
     path("publier/jeu-de-donnees/", editing.dataset_create, name="dataset_create"),
     path("publier/reutilisation/", reuses.reuse_create, name="reuse_create"),
+    path("publier/organisation/", organisations.organisation_create,
+         name="organisation_create"),
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation"),
+    path("organisations/<slug:slug>/modifier/", organisations.organisation_edit,
+         name="organisation_edit"),
+    path("organisations/<slug:slug>/rejoindre/", members.join, name="organisation_join"),
+    path("organisations/<slug:slug>/membres/", members.members, name="organisation_members"),
+    path("organisations/<slug:slug>/membres/ajouter/", members.member_add,
+         name="member_add"),
+    path("organisations/<slug:slug>/membres/<int:pk>/role/", members.member_role,
+         name="member_role"),
+    path("organisations/<slug:slug>/membres/<int:pk>/retirer/", members.member_remove,
+         name="member_remove"),
+    path("organisations/<slug:slug>/demandes/<int:pk>/accepter/", members.request_accept,
+         name="request_accept"),
+    path("organisations/<slug:slug>/demandes/<int:pk>/refuser/", members.request_refuse,
+         name="request_refuse"),
     path("reutilisations/", reuses.reuse_list, name="reuses"),
     path("reutilisations/<slug:slug>/", reuses.reuse_detail, name="reuse"),
+    path("reutilisations/<slug:slug>/modifier/", reuses.reuse_edit, name="reuse_edit"),
+    path("reutilisations/<slug:slug>/supprimer/", reuses.reuse_delete, name="reuse_delete"),
 ]

@@ -1,4 +1,6 @@
 """Descriptions are Markdown rendered to sanitised HTML: no script, no event handler."""
+import re
+
 from django.urls import reverse
 
 from datasud.catalog.markdown import markdown_excerpt, render_markdown
@@ -32,6 +34,9 @@ def test_excerpt_is_plain_text():
     assert render_markdown("") == "" and markdown_excerpt(None) == ""
 
 
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
 def test_hostile_description_never_reaches_the_pages(client, make_dataset, organisation):
     dataset = make_dataset("Jeu piégé", description=HOSTILE)
     organisation.description = HOSTILE
@@ -39,6 +44,11 @@ def test_hostile_description_never_reaches_the_pages(client, make_dataset, organ
     for url in (dataset.get_absolute_url(), organisation.get_absolute_url(),
                 reverse("catalog:search"), reverse("web:home")):
         html = client.get(url).content.decode()
+        # The schema.org JSON-LD carries the text as data: it may quote the words, never
+        # a tag (every "<" is escaped), and a browser never runs it.
+        for data in JSON_LD.findall(html):
+            assert "<" not in data, url
+        html = JSON_LD.sub("", html)
         assert "<script>alert" not in html, url
         assert "onerror=" not in html, url
         assert "onclick=" not in html, url

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datasud.catalog.models import Activity, Dataset, Resource, Reuse
 from datasud.catalog.services import TRACKED_FIELDS, TRACKED_RELATIONS
+from datasud.dcat.views import with_rdf_negotiation
 from datasud.territories.models import Territory
 
 HISTORY_LIMIT = 50
@@ -62,6 +63,8 @@ def history(dataset: Dataset, show_people: bool) -> list[HistoryEntry]:
     return entries
 
 
+# The page's URI is also the dataset's RDF URI (content negotiation, ?format=ttl...).
+@with_rdf_negotiation
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Invisible and unknown datasets are both 404: a private dataset's existence never leaks.
     dataset = get_object_or_404(

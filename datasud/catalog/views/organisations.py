@@ -1,13 +1,26 @@
-"""Organisation pages: the list of producers and partners, and each organisation's page."""
+"""Organisation pages: the list of producers and partners, each organisation's page, and
+the forms to create (DataSud team) and edit (its administrators and the team) one. Its
+members are managed on the pages of `accounts/views/members.py`."""
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from datasud.accounts.membership_requests import pending_request_of, pending_requests
 from datasud.accounts.models import Membership
+from datasud.catalog.forms import OrganisationForm
 from datasud.catalog.models import Dataset, Organisation, Reuse
+from datasud.catalog.organisations import create_organisation, update_organisation
+from datasud.catalog.services import CatalogError
 from datasud.web.pagination import paginate
+
+from .editing import add_catalog_error
 
 ORGANISATIONS_PER_PAGE = 30
 DATASETS_PER_PAGE = 20
@@ -42,6 +55,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reuses = Reuse.objects.visible_to(user)
     members = (Membership.objects.filter(organisation=organisation).select_related("user")
                .order_by("role", "user__username")) if is_insider else None
+    can_administer = Organisation.objects.administered_by(user).filter(
+        pk=organisation.pk).exists()
+    is_member = user.is_authenticated and organisation.memberships.filter(user=user).exists()
     return render(request, "catalog/organisation_detail.html", {
         "organisation": organisation,
         "is_insider": is_insider,
@@ -51,4 +67,66 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "reuses_of_data": reuses.filter(datasets__organisation=organisation)
         .exclude(organisation=organisation).distinct(),
         "members": members,
+        "can_administer": can_administer,
+        "pending_count": pending_requests(organisation).count() if can_administer else 0,
+        "is_member": is_member,
+        "join_request": pending_request_of(user, organisation) if not is_member else None,
     })
+
+
+def _posted_files(request: HttpRequest):
+    # Reading request.FILES streams the upload through the size limit of
+    # catalog.middleware: a file too big ends as the 413 page before anything is stored.
+    if request.method != "POST":
+        return None, None
+    return request.POST, request.FILES
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    """The DataSud team registers a producer, then adds its first administrator."""
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Seule l'équipe DataSud peut créer une organisation."))
+    form = OrganisationForm(*_posted_files(request), user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                organisation = create_organisation(request.user, **form.organisation_fields())
+            except CatalogError as error:
+                add_catalog_error(form, error)
+            else:
+                messages.success(request, _("L'organisation a été créée. Ajoutez-lui "
+                                            "maintenant son administrateur."))
+                return redirect("catalog:organisation_members", organisation.slug)
+    return render(request, "catalog/organisation_form.html", {
+        "form": form, "organisation": None}, status=status)
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not Organisation.objects.administered_by(request.user).filter(
+            pk=organisation.pk).exists():
+        raise PermissionDenied(_("Vous n'administrez pas cette organisation."))
+    form = OrganisationForm(*_posted_files(request), user=request.user,
+                            organisation=organisation)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            old_logo = organisation.logo.name if organisation.logo else ""
+            try:
+                update_organisation(request.user, organisation, **form.organisation_fields())
+            except CatalogError as error:
+                add_catalog_error(form, error)
+            else:
+                if old_logo and old_logo != organisation.logo.name:
+                    # The replaced or removed logo would otherwise stay on disk for ever.
+                    storage = organisation.logo.storage
+                    transaction.on_commit(lambda: storage.delete(old_logo))
+                messages.success(request, _("Les modifications ont été enregistrées."))
+                return redirect(organisation)
+    return render(request, "catalog/organisation_form.html", {
+        "form": form, "organisation": organisation}, status=status)

@@ -1,4 +1,4 @@
-"""Account pages: sign in and out, "my account" (organisations, reuses) and API tokens."""
+"""Sign in and out, "my account" (organisations, requests, reuses) and API tokens."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,14 +14,19 @@ from django.views.decorators.http import require_POST
 
 from datasud.catalog.models import Dataset, Reuse
 
-from .forms import LoginForm, TokenForm
-from .models import ApiToken, Membership
+from ..forms import THROTTLED, LoginForm, TokenForm
+from ..models import ApiToken, Membership, MembershipRequest
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        # Too many failures is "Too Many Requests", so that scripts see it too.
+        status = 429 if form.has_error("__all__", THROTTLED) else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -36,10 +42,13 @@ def _account_page(request: HttpRequest, form: TokenForm, new_token: str = "",
         "memberships": memberships,
         "editable_count": Dataset.objects.editable_by(user).count(),
         "reuses": Reuse.objects.filter(owner=user).order_by("-created_at"),
+        "requests": MembershipRequest.objects.filter(
+            user=user, status=MembershipRequest.Status.PENDING).select_related("organisation"),
         "tokens": ApiToken.objects.filter(user=user),
         "form": form,
         "new_token": new_token,
         "now": timezone.now(),
+        "organisations_url": reverse("catalog:organisations"),
     }, status=status)
 
 
