@@ -6,13 +6,17 @@ others go on), then archives what the source no longer lists. A source that time
 answers garbage fails the job with the reason, before anything is touched.
 
 One job at a time per source: running claims the source (`running_since`, set by one
-conditional UPDATE, atomic on SQLite and PostgreSQL); a claim older than
-HARVEST_LOCK_TIMEOUT (default 6 h) is taken for the leftover of a crashed process.
+conditional UPDATE, atomic on SQLite and PostgreSQL). A running job records its process
+(`runner`, "host:pid"): if that process is gone from this host (kill -9, crash), the job is
+failed and the source released at once; a claim older than HARVEST_LOCK_TIMEOUT (default
+6 h) is taken for the leftover of a crashed process on another host.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Callable
 
 from django.conf import settings
@@ -46,19 +50,50 @@ def _lock_timeout() -> dt.timedelta:
     return dt.timedelta(seconds=int(getattr(settings, "HARVEST_LOCK_TIMEOUT", 6 * 3600)))
 
 
-def _fail_abandoned(source: HarvestSource) -> None:
-    """Jobs left queued or running by a process that died no longer block the source."""
-    limit = timezone.now() - _lock_timeout()
-    source.jobs.filter(status__in=PENDING).filter(
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_gone(runner: str) -> bool:
+    """True if `runner` ("host:pid") was a process of this host that no longer exists."""
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only the lock timeout can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # exists, owned by another user
+    return False
+
+
+ABANDONED = "Abandonné : le processus qui l'exécutait s'est arrêté."
+
+
+def fail_abandoned(source: HarvestSource) -> int:
+    """Jobs left queued or running by a process that died no longer block the source.
+    Returns how many were failed."""
+    now = timezone.now()
+    limit = now - _lock_timeout()
+    failed = source.jobs.filter(status__in=PENDING).filter(
         Q(started_at__lt=limit) | Q(started_at__isnull=True, created_at__lt=limit)
-    ).update(status=Status.FAILED, finished_at=timezone.now(),
-             error="Abandonné : le processus qui l'exécutait s'est arrêté.")
+    ).update(status=Status.FAILED, finished_at=now, error=ABANDONED)
+    dead = [job.pk for job in source.jobs.filter(status=Status.RUNNING).exclude(runner="")
+            if _is_gone(job.runner)]
+    if dead:
+        failed += HarvestJob.objects.filter(pk__in=dead, status=Status.RUNNING).update(
+            status=Status.FAILED, finished_at=now, error=ABANDONED)
+        # Its claim on the source died with it.
+        HarvestSource.objects.filter(pk=source.pk).update(running_since=None)
+    return failed
+
 
 
 def create_job(source: HarvestSource, user=None,
                trigger: str = HarvestJob.Trigger.MANUAL) -> HarvestJob:
     """A queued job for `source`; `HarvestBusy` if one is already queued or running."""
-    _fail_abandoned(source)
+    fail_abandoned(source)
     if source.jobs.filter(status__in=PENDING).exists():
         raise HarvestBusy(f"Un moissonnage de « {source} » est déjà demandé ou en cours.")
     return HarvestJob.objects.create(
@@ -82,14 +117,15 @@ def run_job(job_id: int, progress: Callable[[str], object] | None = None) -> Har
     if job.status != Status.QUEUED:
         return job
     source, now = job.source, timezone.now()
+    fail_abandoned(source)
     claimed = HarvestSource.objects.filter(pk=source.pk).filter(
         Q(running_since__isnull=True) | Q(running_since__lt=now - _lock_timeout())
     ).update(running_since=now)
     if not claimed:
         return _finish(job, Status.FAILED, "Un autre moissonnage de cette source est en cours.")
     try:
-        job.status, job.started_at = Status.RUNNING, now
-        job.save(update_fields=["status", "started_at"])
+        job.status, job.started_at, job.runner = Status.RUNNING, now, this_process()
+        job.save(update_fields=["status", "started_at", "runner"])
         _Harvest(job, progress or (lambda message: None)).run()
     except SourceError as exc:
         return _finish(job, Status.FAILED, str(exc))
@@ -119,7 +155,7 @@ def due_sources(now: dt.datetime | None = None) -> list[HarvestSource]:
     due = []
     for source in HarvestSource.objects.filter(active=True).exclude(
             schedule=HarvestSource.Schedule.MANUAL):
-        _fail_abandoned(source)
+        fail_abandoned(source)
         if source.jobs.filter(status__in=PENDING).exists():
             continue
         last = source.jobs.order_by("-created_at").values_list("created_at", flat=True).first()

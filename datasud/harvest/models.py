@@ -154,6 +154,9 @@ class HarvestJob(models.Model):
     error = models.TextField(_("cause de l'échec"), blank=True)
     # {"errors": [{"remote_id", "title", "reason"}], "notes": [{"remote_id", "title", "note"}]}
     report = models.JSONField(_("rapport"), default=dict, blank=True)
+    # "host:pid" of the process running the job: a job whose process is gone (kill -9,
+    # crash) is failed at once instead of blocking its source until the lock times out.
+    runner = models.CharField(_("processus"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("moissonnage")
