@@ -9,7 +9,7 @@ PORT ?= 8000
 # they test pages, not the database.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/datasud
 
-.PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore \
+.PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore bench-load \
 	messages clean
 
 install: $(VENV)/.installed node_modules/.installed
@@ -74,6 +74,10 @@ bench: install
 
 bench-datastore: install .venv-bench/.installed
 	$(BIN)/python benchmarks/bench_datastore.py --write-docs
+
+# 64 clients on loopback for 60 s, then a 10-minute soak watching the server's memory.
+bench-load: install
+	$(BIN)/python benchmarks/bench_load.py --clients 64 --duration 60 --soak 600 --write-docs
 
 # A separate background worker (production runs it with DATASUD_TASKS=database).
 worker: install
