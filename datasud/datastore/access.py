@@ -7,6 +7,7 @@ like what does not exist.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from datasud.catalog.models import Dataset, Resource
@@ -46,6 +47,27 @@ def current_table(resource: Resource, position: int = 1) -> Table:
     if not 1 <= position <= len(tables):
         raise Http404(f"Table {position} introuvable : cette ressource en a {len(tables)}.")
     return tables[position - 1]
+
+
+def served_table(user, resource_id: int, position: int = 1) -> Table:
+    """The table `position` (1-based) of the version of `resource_id` being served, if
+    `user` may see its dataset; otherwise the 404 `visible_resource`/`current_table` give.
+    The Table carries only what a query needs (`path`, `column_pairs`, `load_id`).
+
+    The records API's lookup: one indexed query instead of three (resource, visibility,
+    tables), which was about a fifth of a small request's time. Nothing is cached, so a
+    new version or a dataset turned private is seen by the very next request.
+    """
+    visible = Dataset.objects.visible_to(user).filter(pk=OuterRef("load__resource__dataset_id"))
+    found = (Table.objects.filter(load__resource_id=resource_id, load__is_current=True,
+                                  position=position - 1)
+             .filter(Exists(visible)).order_by()
+             .values_list("pk", "load_id", "file", "columns")[:1])
+    if not found:  # say why: unknown, hidden, not loaded, or no such table
+        return current_table(visible_resource(user, resource_id), position)
+    pk, load_id, file, columns = found[0]
+    # Only what a query needs (the file and its columns): no model instances to build.
+    return Table(pk=pk, load_id=load_id, position=position - 1, file=file, columns=columns)
 
 
 def table_ref(table: Table) -> TableRef:

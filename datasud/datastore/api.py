@@ -158,8 +158,7 @@ def list_loads(request: HttpRequest, resource_id: int):
             description="Langage de requête : voir docs/datastore-query.md. Erreur 400 "
                         "nommant le problème pour toute colonne ou expression invalide.")
 def get_records(request: HttpRequest, resource_id: int, params: Query[RecordsParams]):
-    resource = access.visible_resource(request.auth, resource_id)
-    table = access.current_table(resource, params.table)
+    table = access.served_table(request.auth, resource_id, params.table)
     page = run_records(duck.query_cursor(), access.table_ref(table), params.to_request())
     next_link = None
     if page.next_cursor:

@@ -195,3 +195,25 @@ def test_detect_format_refuses_what_it_cannot_read(tmp_path):
     with pytest.raises(IngestError) as caught:
         detect_format(path, "pdf")
     assert caught.value.code == "unsupported"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_numbers_count_lines_inside_quoted_values(tmp_path, con, newline):
+    # Lines 2-4 hold one record (a quoted value over three lines), lines 6-7 another:
+    # errors are reported at the lines an editor shows, not at record numbers.
+    text = newline.join(['a;b;c', '1;"multi', 'line', 'value";3', '4;5', '6;"x', 'y";8;9',
+                         '10;11;12', ''])
+    error = refuse(tmp_path, con, text)
+    assert error.code == "malformed"
+    assert error.line == 5
+    assert [d["line"] for d in error.details] == [5, 6]
+    assert error.details[0]["message"] == "Ligne 5 : 2 valeurs au lieu de 3."
+
+
+def test_relaxed_column_warning_names_the_physical_line(tmp_path, con):
+    notes = "".join(f'{i}.5;"note\nsur deux lignes"\n' for i in range(60_000))  # > 1 MB head
+    path = tmp_path / "data.csv"
+    path.write_text("n;note\n" + notes + "abc;fin\n")
+    [table] = read_source(path, tmp_path / "out", con)
+    assert dict(table.columns)["n"] == "VARCHAR"
+    assert "(ligne 120002)" in table.warnings[0]

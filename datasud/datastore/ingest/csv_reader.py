@@ -28,6 +28,7 @@ from .guards import (
     line_too_long,
 )
 from .infer import RETYPE_RE, ColumnPlan, drop_guard, plan_columns, retype, select_expr
+from .line_numbers import physical_lines
 from .sniff import HEAD_BYTES, complete_lines, decode_head, detect_dialect, detect_encoding
 from .sniff import python_codec as codec_for
 from .staging import (
@@ -289,12 +290,15 @@ class _CsvLoad:
         table = quote_identifier(rejects)
         try:
             kinds = self.con.execute(
-                f"SELECT error_type, min(line), count(*) FROM {table} GROUP BY 1").fetchall()
+                f"SELECT error_type, min(line), arg_min(line_byte_position, line), count(*) "
+                f"FROM {table} GROUP BY 1").fetchall()
         except duckdb.CatalogException:
             return False  # no rejects table: nothing was rejected
         if not kinds:
             return False
-        by_kind = {str(kind): (int(first), int(count)) for kind, first, count in kinds}
+        lines = self._lines([(first, offset) for _, first, offset, _ in kinds])
+        by_kind = {str(kind): (lines(first, offset), int(count))
+                   for kind, first, offset, count in kinds}
         for kind, (first, _) in by_kind.items():
             if "ENCODING" in kind or "UNICODE" in kind:
                 if self.duck_source != self.source:
@@ -315,23 +319,36 @@ class _CsvLoad:
         if structural:
             self._raise_malformed(table, structural)
         casts = self.con.execute(
-            f"SELECT column_name, min(line), arg_min(error_message, line) FROM {table} "
+            f"SELECT column_name, min(line), arg_min(line_byte_position, line), "
+            f"arg_min(error_message, line) FROM {table} "
             "WHERE error_type = 'CAST' GROUP BY 1").fetchall()
+        lines = self._lines([(line, offset) for _, line, offset, _ in casts])
         by_name = {plan.name: plan for plan in self.plans}
-        for column, line, message in casts:
+        for column, line, offset, message in casts:
             value = _BAD_VALUE.search(message or "")
             if column in by_name:
-                self._relax(by_name[column], value[1] if value else None, int(line))
+                self._relax(by_name[column], value[1] if value else None,
+                            lines(line, offset))
         return True
+
+    def _lines(self, found: list[tuple[int, int | None]]):
+        """A function (record line, byte offset) -> physical line, for these records."""
+        # DuckDB counts records; quoted values may span lines (see line_numbers).
+        physical = physical_lines(self.duck_source, [offset for _, offset in found])
+
+        def line(record_line, offset) -> int:
+            return physical.get(offset, int(record_line))
+        return line
 
     def _raise_malformed(self, table: str, structural: dict[str, tuple[int, int]]) -> None:
         rows = self.con.execute(
-            f"SELECT line, column_name, error_type, error_message FROM {table} "
-            "WHERE error_type <> 'CAST' ORDER BY line LIMIT ?",
+            f"SELECT line, line_byte_position, column_name, error_type, error_message "
+            f"FROM {table} WHERE error_type <> 'CAST' ORDER BY line LIMIT ?",
             [self.limits.max_error_details]).fetchall()
+        lines = self._lines([(line, offset) for line, offset, *_ in rows])
         labels = {plan.name: plan.label or plan.name for plan in self.plans}
-        details = [_detail(int(line), column, str(kind), str(message), labels)
-                   for line, column, kind, message in rows]
+        details = [_detail(lines(line, offset), column, str(kind), str(message), labels)
+                   for line, offset, column, kind, message in rows]
         total = sum(count for _, count in structural.values())
         count = f"au moins {total}" if total >= REJECTS_LIMIT else str(total)
         width = len(self.dialect.header)

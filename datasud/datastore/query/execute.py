@@ -5,6 +5,11 @@ matching rows it is known without counting; otherwise a `count(*)` with the same
 runs (DuckDB answers it from the Parquet metadata when there is no filter). Totals and facet
 counts are cached per file version (path, modification time, size): a loaded Parquet file
 never changes in place, so paging through a filter counts it once.
+
+The rows of a page are cached the same way, keyed by the file version and the exact SQL
+and parameters, within a memory budget (`ROWS_CACHE_BYTES`): a page asked again (a
+dashboard refreshing, a popular link, the resource page's preview) costs no DuckDB work.
+A new version is a new file in a new folder, so it never meets the rows of the old one.
 """
 from __future__ import annotations
 
@@ -54,10 +59,49 @@ def _cache_put(key: tuple | None, value) -> None:
             _cache.popitem(last=False)
 
 
+# Cached page rows: about this many bytes in all, and a page weighing more than a tenth of
+# it is not kept (one 1000-row page of long texts would evict hundreds of small ones).
+ROWS_CACHE_BYTES = 32 * 1024 * 1024
+_rows: OrderedDict[tuple, tuple[list[tuple], int]] = OrderedDict()
+_rows_bytes = 0
+
+
+def _weight(rows: list[tuple]) -> int:
+    """Roughly the memory `rows` hold: texts and bytes by their length, the rest 16 bytes."""
+    return 64 + sum(64 + sum(len(v) if isinstance(v, str | bytes) else 16 for v in row)
+                    for row in rows)
+
+
+def _fetch(cursor, sql: str, params: list, version: tuple | None) -> list[tuple]:
+    """The rows of `sql` on a file version, from the cache when they were fetched before."""
+    global _rows_bytes
+    key = version and (version, sql, tuple(params))
+    if key is not None:
+        with _cache_lock:
+            entry = _rows.get(key)
+            if entry is not None:
+                _rows.move_to_end(key)
+                return entry[0]
+    found = cursor.execute(sql, params).fetchall()
+    weight = _weight(found)
+    if key is not None and weight <= ROWS_CACHE_BYTES // 10:
+        with _cache_lock:
+            if key not in _rows:
+                _rows[key] = (found, weight)
+                _rows_bytes += weight
+            while _rows_bytes > ROWS_CACHE_BYTES:
+                _, (_dropped, dropped_weight) = _rows.popitem(last=False)
+                _rows_bytes -= dropped_weight
+    return found
+
+
 def clear_cache() -> None:
-    """Forget cached totals and facets (tests; files are versioned, so never needed)."""
+    """Forget cached totals, facets and rows (tests; files are versioned, so never needed)."""
+    global _rows_bytes
     with _cache_lock:
         _cache.clear()
+        _rows.clear()
+        _rows_bytes = 0
 
 
 @dataclass
@@ -122,7 +166,7 @@ def _records(cursor, compiled: CompiledQuery, version) -> RecordsPage:
     total = _Total(cursor, compiled, version)
     if compiled.limit == 0:
         return RecordsPage(compiled.columns, [], total.count(), None)
-    found = cursor.execute(compiled.page_sql, compiled.page_params).fetchall()
+    found = _fetch(cursor, compiled.page_sql, compiled.page_params, version)
     more = len(found) > compiled.limit
     found = found[:compiled.limit]
     skip = 1 + len(compiled.sort_keys)  # the row number and the sort keys come first
@@ -138,7 +182,7 @@ def _records(cursor, compiled: CompiledQuery, version) -> RecordsPage:
 
 def _groups(cursor, compiled: CompiledQuery, version) -> RecordsPage:
     total = _Total(cursor, compiled, version)
-    found = cursor.execute(compiled.page_sql, compiled.page_params).fetchall()
+    found = _fetch(cursor, compiled.page_sql, compiled.page_params, version)
     if compiled.mode == "aggregate":
         total.known(1)
     elif found:
