@@ -26,6 +26,7 @@ api.add_router("/", reference)
 api.add_router("/territories/", territories_router)
 api.add_router("/", accounts_router)
 api.add_router("/datastore/", datastore_router)
+api.add_router("/employment/", "datasud.employment.api.router")
 
 NOT_FOUND_NAME = "api-not-found"
 

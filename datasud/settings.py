@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "datasud.dcat",
     "datasud.harvest",
     "datasud.operations",
+    "datasud.employment",
+    "datasud.geo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -140,6 +142,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Resources' uploaded files are served by a view that checks the dataset's permissions; in
+# production it hands the file to the reverse proxy: set the prefix of an internal location
+# aliased to MEDIA_ROOT (nginx: `location /_protected/ { internal; alias .../media/; }`).
+DATASUD_MEDIA_ACCEL_PREFIX = os.environ.get("DATASUD_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("territoires/", include("datasud.territories.urls")),
     path("compte/", include("datasud.accounts.urls")),
     path("api/1/", include("datasud.api_urls")),
+    path("api/ogc/", include("datasud.geo.urls")),
     path("api/3/", include("datasud.ckan.urls")),
     # CKAN clients (ckanapi among them) call /api/action/... without the version.
     path("api/", include("datasud.ckan.urls_unversioned")),
@@ -25,6 +26,11 @@ handler404 = "datasud.web.views.page_not_found"
 handler500 = "datasud.web.views.server_error"
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only the public images (logos, reuse images); resources' files go through the
+    # permission-checked download view (catalog/views/downloads.py), never from here.
+    urlpatterns += [re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:organisations|reuses)/.+)$", serve,
+        {"document_root": settings.MEDIA_ROOT})]

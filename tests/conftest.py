@@ -17,6 +17,8 @@ def _media_in_tmp(settings, tmp_path):
     # its own test in tests/test_taskqueue.py).
     settings.TASKS = {"default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Password hashing is made slow on purpose; tests create many users and sign many in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

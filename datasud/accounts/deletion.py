@@ -4,8 +4,8 @@ What goes: the account (username, e-mail, name, password hash), its memberships,
 to join organisations, API tokens, and the reuses declared in the person's own name.
 What stays: datasets, which belong to their organisation; reuses declared for an
 organisation; the datasets' history, which keeps each change but no longer names the
-person. An organisation's last administrator must first name another one, so that no
-organisation is left without anyone to manage it.
+person (it says "compte supprimé"). An organisation's last administrator must first name
+another one, so that no organisation is left without anyone to manage it.
 """
 from __future__ import annotations
 
@@ -59,15 +59,6 @@ def deletion_plan(user) -> DeletionPlan:
     )
 
 
-def delete_reuse_and_image(user, reuse: Reuse) -> None:
-    """Delete a reuse through the catalogue's service, and its image once committed."""
-    image = reuse.image.name if reuse.image else ""
-    services.delete_reuse(user, reuse)
-    if image:
-        storage = Reuse._meta.get_field("image").storage
-        transaction.on_commit(lambda: storage.delete(image))
-
-
 @transaction.atomic
 def delete_account(user) -> None:
     """Delete `user`'s account as `deletion_plan` describes it; `AccountError` when it
@@ -82,7 +73,9 @@ def delete_account(user) -> None:
                            "d'abord un autre administrateur, ou demandez à l'équipe DataSud "
                            "de le faire.")
     for reuse in plan.personal_reuses:
-        delete_reuse_and_image(user, reuse)
+        services.delete_reuse(user, reuse)  # its image file too, once committed
+    # The history keeps each change but no longer names the person (the foreign key is
+    # emptied with the account; catalog/signals.py marks the entries "compte supprimé").
     address, name = user.email, user.get_username()
     user.delete()
     transaction.on_commit(lambda: notify("account_deleted", {"username": name}, [address]))

@@ -1,17 +1,19 @@
 """The staff back-office of the catalogue.
 
-Changes made here bypass `services.py`, so the dataset admin writes the history entry and
-schedules the search index update itself, as the services do.
+The change form bypasses `services.py`, so the dataset admin writes the history entry and
+schedules the search index update itself, as the services do. Archiving is not a field of
+the form but an action of the list, done by the services.
 """
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from datasud.accounts.models import Membership
 from datasud.search import indexing
 
 from .models import Activity, Dataset, Licence, Organisation, Resource, Reuse, Tag, Theme
-from .services import TRACKED_FIELDS, TRACKED_RELATIONS
+from .services import TRACKED_FIELDS, TRACKED_RELATIONS, archive_dataset, unarchive_dataset
 
 
 @admin.register(Theme)
@@ -81,7 +83,7 @@ class ActivityInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "changes"]
+    fields = ["created_at", "action", "actor", "actor_deleted", "changes"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
 
@@ -106,15 +108,32 @@ def _state(dataset: Dataset) -> dict:
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "status", "private", "modified_at"]
-    list_filter = ["status", "private", "organisation", "themes"]
+    list_display = ["title", "organisation", "status", "private", "archived_at", "modified_at"]
+    list_filter = ["status", "private", ("archived_at", admin.EmptyFieldListFilter),
+                   "organisation", "themes"]
     list_select_related = ["organisation"]
     search_fields = ["title", "slug", "description", "source_id"]
     date_hierarchy = "modified_at"
     autocomplete_fields = ["organisation", "tags", "territories", "licence"]
     filter_horizontal = ["themes"]
-    readonly_fields = ["created_at", "modified_at", "published_at", "created_by"]
+    readonly_fields = ["created_at", "modified_at", "published_at", "archived_at",
+                       "created_by"]
     inlines = [ResourceInline, ActivityInline]
+    actions = ["archive", "unarchive"]
+
+    @admin.action(description=_("Archiver les jeux de données sélectionnés"))
+    def archive(self, request, queryset):
+        done = sum(archive_dataset(request.user, dataset) for dataset in queryset)
+        self.message_user(request, ngettext("%(count)d jeu de données archivé.",
+                                            "%(count)d jeux de données archivés.", done)
+                          % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Désarchiver les jeux de données sélectionnés"))
+    def unarchive(self, request, queryset):
+        done = sum(unarchive_dataset(request.user, dataset) for dataset in queryset)
+        self.message_user(request, ngettext("%(count)d jeu de données désarchivé.",
+                                            "%(count)d jeux de données désarchivés.", done)
+                          % {"count": done}, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         # Kept on the request, not on this admin object, which all requests share.

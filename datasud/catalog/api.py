@@ -35,7 +35,7 @@ from .schemas import (
     ResourceUploadForm,
     ThemeOut,
 )
-from .services import CatalogError
+from .services import CatalogError, HarvestedDatasetError
 
 datasets = Router(tags=["Jeux de données / Datasets"])
 resources = Router(tags=["Ressources / Resources"])
@@ -146,13 +146,20 @@ def get_dataset(request: HttpRequest, slug: str):
 
 
 @datasets.patch(
-    "/{slug}/", response={200: DatasetDetail, **error_responses(400, 401, 403, 404, 422)},
+    "/{slug}/",
+    response={200: DatasetDetail, **error_responses(400, 401, 403, 404, 409, 422)},
     auth=SIGNED_IN,
     summary="Modifier un jeu de données / Update a dataset",
     description="Seuls les champs envoyés changent ; chaque modification est inscrite dans "
-                "l'historique. Only the fields sent change; each change is recorded.",
+                "l'historique. Un jeu de données moissonné appartient à sa source : 409 pour "
+                "ses producteurs (modifiez-le à la source) ; l'équipe DataSud peut le modifier "
+                "avec `force=true`, jusqu'au prochain moissonnage. "
+                "Only the fields sent change; each change is recorded. A harvested dataset "
+                "belongs to its source: 409 for its producers (change it at the source); "
+                "DataSud staff may change it with `force=true`, until the next harvest.",
 )
-def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch):
+def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch,
+                   force: bool = False):
     dataset = _visible_dataset(request, slug)
     sent = payload.model_fields_set
     fields: dict = {}
@@ -169,12 +176,17 @@ def update_dataset(request: HttpRequest, slug: str, payload: DatasetPatch):
     if "contact_point" in sent:
         fields["contact_name"] = payload.contact_point.name
         fields["contact_email"] = payload.contact_point.email
-    services.update_dataset(
-        request.auth, dataset, **fields,
-        themes=_themes(payload.themes) if "themes" in sent else None,
-        tags=payload.tags if "tags" in sent else None,
-        territories=territories_by_key(payload.territories) if "territories" in sent else None,
-    )
+    try:
+        services.update_dataset(
+            request.auth, dataset, **fields, force=force,
+            themes=_themes(payload.themes) if "themes" in sent else None,
+            tags=payload.tags if "tags" in sent else None,
+            territories=territories_by_key(payload.territories) if "territories" in sent
+            else None,
+        )
+    except HarvestedDatasetError as error:
+        return Status(409, {"detail": str(error),
+                            "errors": [{"field": None, "message": str(error)}]})
     return _visible_dataset(request, dataset.slug, detailed=True)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from datasud.territories.models import Territory
 
 from .models import Dataset, Licence, Organisation, Reuse, Theme
+from .validators import SIREN_INVALID, normalise_siren, siren_is_valid
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # An INSEE commune code, alone or in brackets after the name: "13055", "Marseille (13055)".
@@ -260,20 +261,6 @@ def check_image(image) -> None:
                                     code="too_large", params={"side": IMAGE_MAX_SIDE})
 
 
-def siren_is_valid(siren: str) -> bool:
-    """A SIREN is 9 digits whose Luhn checksum is right (INSEE's definition)."""
-    if not re.fullmatch(r"\d{9}", siren):
-        return False
-    total = 0
-    for position, digit in enumerate(int(c) for c in reversed(siren)):
-        if position % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
 class OrganisationForm(forms.Form):
     """An organisation's public card; the partnership date only for the DataSud team."""
 
@@ -307,12 +294,9 @@ class OrganisationForm(forms.Form):
             del self.fields["partnership_signed_on"]
 
     def clean_siren(self) -> str:
-        siren = re.sub(r"[\s.]", "", self.cleaned_data["siren"])
+        siren = normalise_siren(self.cleaned_data["siren"])
         if siren and not siren_is_valid(siren):
-            raise forms.ValidationError(
-                _("Ce n'est pas un numéro SIREN valide : 9 chiffres dont le dernier est une "
-                  "clé de contrôle (vérifiez le numéro sur annuaire-entreprises.data.gouv.fr)."),
-                code="invalid")
+            raise forms.ValidationError(SIREN_INVALID, code="invalid")
         return siren
 
     def clean_logo(self):

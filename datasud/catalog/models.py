@@ -251,7 +251,12 @@ class Resource(models.Model):
 
     @property
     def download_url(self) -> str:
-        return self.file.url if self.kind == self.Kind.FILE and self.file else self.url
+        """Where to get the data: a remote resource's URL, or an uploaded file through the
+        view that checks the dataset's permissions (never the media folder directly)."""
+        if self.kind == self.Kind.FILE and self.file:
+            name = self.file.name.rsplit("/", 1)[-1]
+            return reverse("catalog:resource_file", args=[self.pk, name])
+        return self.url
 
 
 class Reuse(models.Model):
@@ -309,10 +314,16 @@ class Activity(models.Model):
         RESOURCE_UPDATED = "resource_updated", _("modification d'une ressource")
         RESOURCE_DELETED = "resource_deleted", _("suppression d'une ressource")
         IMPORTED = "imported", _("import")
+        ARCHIVED = "archived", _("archivage")
+        UNARCHIVED = "unarchived", _("désarchivage")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="activities")
+    # Empty for automatic work (imports), and once the author's account is deleted.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+")
+    # Set when the author deleted their account: the entry then names nobody, but still
+    # says that a person made the change.
+    actor_deleted = models.BooleanField(_("compte de l'auteur supprimé"), default=False)
     action = models.CharField(max_length=20, choices=Action.choices)
     # {"field": [old, new], ...} for updates; {"resource": "title"} for resource actions.
     changes = models.JSONField(default=dict, blank=True)

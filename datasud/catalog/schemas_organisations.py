@@ -11,6 +11,7 @@ from datasud.api import Page, PageParams
 
 from .models import Organisation
 from .schemas import OrganisationRef, TerritoryRef, absolute, check_url, page_url
+from .validators import SIREN_INVALID, normalise_siren, siren_is_valid
 
 OrganisationType = Literal[tuple(Organisation.Type.values)]  # type: ignore[valid-type]
 
@@ -43,6 +44,18 @@ class OrganisationOut(OrganisationRef):
         return page_url(obj, context)
 
 
+SIREN_DESCRIPTION = ("Les 9 chiffres du répertoire SIRENE, clé de contrôle comprise (espaces "
+                     "et points ignorés). The 9 digits of the SIRENE number, check digit "
+                     "included.")
+
+
+def check_siren(value: str) -> str:
+    siren = normalise_siren(value)
+    if siren and not siren_is_valid(siren):
+        raise ValueError(str(SIREN_INVALID))
+    return siren
+
+
 class OrganisationPage(Page[OrganisationOut]):
     pass
 
@@ -58,26 +71,29 @@ class OrganisationIn(Schema):
     slug: str = Field("", max_length=250)
     acronym: str = Field("", max_length=64)
     type: OrganisationType = Organisation.Type.AUTRE.value
-    siren: str = Field("", pattern=r"^(\d{9})?$", examples=["210400707"])
+    siren: str = Field("", max_length=20, description=SIREN_DESCRIPTION,
+                       examples=["210400701"])
     description: str = ""
     website: str = Field("", max_length=200)
     territory: str | None = Field(None, examples=["commune:04070"])
     partnership_signed_on: dt.date | None = Field(None, description="Équipe DataSud seulement")
 
     check_website = field_validator("website")(check_url)
+    check_siren = field_validator("siren")(check_siren)
 
 
 class OrganisationPatch(Schema):
     name: str = Field(None, min_length=1, max_length=255)
     acronym: str = Field(None, max_length=64)
     type: OrganisationType = None
-    siren: str = Field(None, pattern=r"^(\d{9})?$")
+    siren: str = Field(None, max_length=20, description=SIREN_DESCRIPTION)
     description: str = None
     website: str = Field(None, max_length=200)
     territory: str | None = None
     partnership_signed_on: dt.date | None = Field(None, description="Équipe DataSud seulement")
 
     check_website = field_validator("website")(check_url)
+    check_siren = field_validator("siren")(check_siren)
 
 
 class MemberOut(Schema):

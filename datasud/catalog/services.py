@@ -28,6 +28,15 @@ class CatalogError(ValueError):
         super().__init__(message)
 
 
+class HarvestedDatasetError(CatalogError):
+    """A change to the metadata of a dataset that a harvest source owns: the source would
+    put its own version back at the next harvest (HTTP 409 on the API)."""
+
+    def __init__(self, message: str, source: str):
+        self.source = source
+        super().__init__(message)
+
+
 # Fields whose changes are written to the dataset's history.
 TRACKED_FIELDS = ["title", "description", "licence", "frequency", "temporal_start",
                   "temporal_end", "contact_name", "contact_email", "status", "private",
@@ -98,6 +107,32 @@ def _check_can_edit(user, dataset: Dataset) -> None:
         raise PermissionDenied("Vous ne pouvez pas modifier ce jeu de données.")
 
 
+def harvest_source_name(dataset: Dataset) -> str | None:
+    """The name of the source `dataset` is harvested from, None if it was made here."""
+    if dataset.pk is None:
+        return None
+    # Read through the reverse relation the harvest app declares, so that the catalogue
+    # does not import it (harvest builds on the catalogue, not the other way round).
+    return (Dataset.objects.filter(pk=dataset.pk, harvest_record__isnull=False)
+            .values_list("harvest_record__source__name", flat=True).first())
+
+
+def check_not_harvested(user, dataset: Dataset, force: bool = False) -> None:
+    """Harvested datasets are read-only for producers: their source's version wins at each
+    harvest. The DataSud team may still change one (`force`), knowing it will not last."""
+    source = harvest_source_name(dataset)
+    if source is None:
+        return
+    if not user.is_staff:
+        raise HarvestedDatasetError(
+            f"Ce jeu de données est moissonné depuis « {source} » : modifiez-le à la source, "
+            "DataSud reprendra vos modifications au prochain moissonnage.", source)
+    if not force:
+        raise HarvestedDatasetError(
+            f"Ce jeu de données est moissonné depuis « {source} » : vos modifications seront "
+            "remplacées au prochain moissonnage. Confirmez avec force=true.", source)
+
+
 def _validate_dates(start, end) -> None:
     if start and end and start > end:
         raise CatalogError("La fin de la période couverte précède son début.", "temporal_end")
@@ -138,9 +173,13 @@ def create_dataset(user, organisation: Organisation, *, title: str, themes: Iter
 
 @transaction.atomic
 def update_dataset(user, dataset: Dataset, *, themes=None, tags=None, territories=None,
-                   **fields) -> Dataset:
-    """Change the given fields; only what really changed is written to the history."""
+                   force: bool = False, **fields) -> Dataset:
+    """Change the given fields; only what really changed is written to the history.
+
+    A harvested dataset is refused with `HarvestedDatasetError`, except to staff passing
+    `force` (the harvester itself, or the DataSud team fixing something urgently)."""
     _check_can_edit(user, dataset)
+    check_not_harvested(user, dataset, force)
     if "organisation" in fields:
         _check_can_publish_for(user, fields["organisation"])
     if "title" in fields and not (fields["title"] or "").strip():
@@ -180,6 +219,40 @@ def delete_dataset(user, dataset: Dataset) -> None:
     indexing.schedule_remove([pk])
     # Files go only once the rows are gone for good.
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def _set_archived(user, dataset: Dataset, archived: bool, reason: str) -> bool:
+    _check_can_edit(user, dataset)
+    current = Dataset.objects.filter(pk=dataset.pk).values_list("archived_at", flat=True).get()
+    if (current is not None) == archived:
+        dataset.archived_at = current
+        return False
+    # `modified_at` stays: archiving says nothing new about the data, and the harvester
+    # reads a moved `modified_at` as a local edit of the metadata.
+    dataset.archived_at = timezone.now() if archived else None
+    Dataset.objects.filter(pk=dataset.pk).update(archived_at=dataset.archived_at)
+    changes = {"archived_at": [current.isoformat() if current else None,
+                               dataset.archived_at.isoformat() if dataset.archived_at
+                               else None]}
+    if reason:
+        changes["reason"] = reason
+    action = Activity.Action.ARCHIVED if archived else Activity.Action.UNARCHIVED
+    Activity.objects.create(dataset=dataset, actor=user, action=action, changes=changes)
+    indexing.schedule_reindex([dataset.pk])
+    return True
+
+
+@transaction.atomic
+def archive_dataset(user, dataset: Dataset, reason: str = "") -> bool:
+    """Archive `dataset`: no longer maintained, its page and API record stay but search
+    leaves it out. `reason` goes to the history. False when it was already archived."""
+    return _set_archived(user, dataset, True, (reason or "").strip()[:500])
+
+
+@transaction.atomic
+def unarchive_dataset(user, dataset: Dataset) -> bool:
+    """Bring an archived dataset back; False when it was not archived."""
+    return _set_archived(user, dataset, False, "")
 
 
 def _touch(dataset: Dataset, user, action: str, changes: dict) -> None:
@@ -284,26 +357,51 @@ def create_reuse(user, *, title: str, url: str, datasets=(), slug: str = "", **f
     return reuse
 
 
+def _image_storage():
+    return Reuse._meta.get_field("image").storage
+
+
+def _delete_image_on_commit(name: str) -> None:
+    # Only once the rows are committed: a rolled-back change keeps its image.
+    if name:
+        storage = _image_storage()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 @transaction.atomic
 def update_reuse(user, reuse: Reuse, *, datasets=None, **fields) -> Reuse:
+    """Change the given fields of `reuse`.
+
+    `datasets` (None: unchanged) is the new list as the editor sees it: datasets they may
+    not see (made private since) stay linked, since they could neither keep nor remove
+    them. A replaced or cleared image file is deleted once the change is committed."""
     if not Reuse.objects.editable_by(user).filter(pk=reuse.pk).exists():
         raise PermissionDenied("Vous ne pouvez pas modifier cette réutilisation.")
-    if fields.get("organisation") is not None:
-        _check_can_publish_for(user, fields["organisation"])
+    organisation = fields.get("organisation")
+    # Checked only when it changes: an author who has left the organisation since may still
+    # change the rest.
+    if organisation is not None and organisation.pk != reuse.organisation_id:
+        _check_can_publish_for(user, organisation)
+    old_image = reuse.image.name if reuse.image else ""
     for name, value in fields.items():
         setattr(reuse, name, value)
     if not (reuse.title or "").strip():
         raise CatalogError("Le titre est obligatoire.", "title")
     reuse.save()
     if datasets is not None:
-        reuse.datasets.set(
-            Dataset.objects.visible_to(user).filter(pk__in=[d.pk for d in datasets])
-        )
+        visible = Dataset.objects.visible_to(user)
+        hidden = list(reuse.datasets.exclude(pk__in=visible.values("pk")))
+        reuse.datasets.set(list(visible.filter(pk__in=[d.pk for d in datasets])) + hidden)
+    if old_image and old_image != (reuse.image.name if reuse.image else ""):
+        _delete_image_on_commit(old_image)
     return reuse
 
 
 @transaction.atomic
 def delete_reuse(user, reuse: Reuse) -> None:
+    """Delete `reuse`, and its image file once the deletion is committed."""
     if not Reuse.objects.editable_by(user).filter(pk=reuse.pk).exists():
         raise PermissionDenied("Vous ne pouvez pas supprimer cette réutilisation.")
+    image = reuse.image.name if reuse.image else ""
     reuse.delete()
+    _delete_image_on_commit(image)

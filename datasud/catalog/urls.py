@@ -2,7 +2,7 @@ from django.urls import path
 
 from datasud.accounts.views import members
 
-from .views import datasets, editing, organisations, reuses, search
+from .views import datasets, downloads, editing, organisations, reuses, search
 
 app_name = "catalog"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
          name="resource_edit"),
     path("jeux-de-donnees/<slug:slug>/ressources/<int:pk>/supprimer/", editing.resource_delete,
          name="resource_delete"),
+    # Uploaded files, through the dataset's permissions (see views/downloads.py).
+    path("fichiers/ressources/<int:pk>/<str:name>", downloads.resource_file,
+         name="resource_file"),
     # Outside /jeux-de-donnees/, /organisations/ and /reutilisations/ so that no slug can
     # hide these pages.
     path("publier/jeu-de-donnees/", editing.dataset_create, name="dataset_create"),

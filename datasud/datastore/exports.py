@@ -1,4 +1,5 @@
-"""Exports of a table, whole or filtered: CSV, JSON, JSON Lines, Parquet, XLSX.
+"""Exports of a table, whole or filtered: CSV, JSON, JSON Lines, Parquet, XLSX, and GeoJSON
+for geo tables.
 
 Memory stays bounded whatever the size: DuckDB writes CSV/JSON/Parquet straight to a file
 with COPY (it streams row groups), XLSX is written row by row by XlsxWriter in constant
@@ -37,6 +38,7 @@ FORMATS = {
                             "FORMAT parquet, COMPRESSION zstd"),
     "xlsx": ExportFormat(
         "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""),
+    "geojson": ExportFormat("geojson", "application/geo+json", ""),
 }
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header row
 BATCH = 10_000
@@ -88,6 +90,11 @@ def export(table: TableRef, request: RecordsRequest, fmt: ExportFormat,
 def _write(table: TableRef, request: RecordsRequest, fmt: ExportFormat, target: Path) -> None:
     sql, params = compile_filtered_select(table, request)
     cursor = duck.query_cursor()
+    if fmt.extension == "geojson":
+        from datasud.geo.export import write_geojson  # geo tables are the geo app's
+
+        write_geojson(cursor, sql, params, table.columns, target)
+        return
     if fmt.extension == "xlsx":
         _write_xlsx(cursor, sql, params, target)
         return

@@ -101,6 +101,9 @@ class Table(models.Model):
     # Report of the validation against the declared schema, when there is one.
     validation = models.JSONField(_("validation"), null=True, blank=True)
     size = models.BigIntegerField(_("taille Parquet (octets)"), default=0)
+    # Geo tables only (set by datasud.geo when the version becomes current): geometry
+    # column, extent in EPSG:4326, geometry types, source CRS. Null for other tables.
+    geo = models.JSONField(_("géométrie"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("table")

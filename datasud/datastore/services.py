@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 # Formats the datastore can load; others (PDF, shapefiles...) are just files.
 TABULAR_FORMATS = {"csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl",
-                   "ndjson", "parquet"}
+                   "ndjson", "parquet",
+                   # Geographic: tables with a geometry, read by datasud/geo's readers.
+                   "geojson", "shp", "shapefile", "gpkg", "kml"}
 # A load still "running" after this long belongs to a process that died.
 STALE_AFTER = timedelta(hours=2)
 # Versions kept on disk: the current one and the one before (queries that started on it

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from datasud.catalog import services as catalog
 from datasud.catalog.importers.export_format import FORMAT_ALIASES
-from datasud.catalog.models import Activity, Dataset, Resource
-from datasud.search import indexing
+from datasud.catalog.models import Dataset, Resource
 
 from .backends import RecordError, RemoteDataset, RemoteResource
 from .matching import CatalogueMatcher
@@ -80,9 +79,9 @@ def harvest_one(job: HarvestJob, remote: RemoteDataset, record: HarvestRecord | 
             if edited_here:
                 notes.append("modifié sur DataSud depuis le dernier moissonnage : la version de "
                              "la source est rétablie (voir l'historique du jeu de données)")
-            catalog.update_dataset(actor, dataset, **fields, **relations)
-            if record.withdrawn_at is not None:
-                set_archived(actor, dataset, False)
+            # The source's version wins over local edits (see docs/harvesting.md).
+            catalog.update_dataset(actor, dataset, **fields, **relations, force=True)
+            if record.withdrawn_at is not None and catalog.unarchive_dataset(actor, dataset):
                 notes.append("de nouveau publié par la source : désarchivé")
             if dataset.source_url != source_url:
                 Dataset.objects.filter(pk=dataset.pk).update(source_url=source_url)
@@ -159,32 +158,15 @@ def _sync_resources(actor, dataset: Dataset, remotes: list[RemoteResource],
     return mapping
 
 
-def set_archived(actor, dataset: Dataset, archived: bool) -> None:
-    """Archive (withdrawn at the source) or unarchive a harvested dataset.
-
-    The catalogue's services have no archiving operation yet, so this writes the history
-    entry and schedules the index update itself, as `catalog/admin.py` does."""
-    before = dataset.archived_at
-    dataset.archived_at = timezone.now() if archived else None
-    Dataset.objects.filter(pk=dataset.pk).update(archived_at=dataset.archived_at)
-    Activity.objects.create(
-        dataset=dataset, actor=actor, action=Activity.Action.UPDATED,
-        changes={"archived_at": [before.isoformat() if before else None,
-                                 dataset.archived_at.isoformat() if dataset.archived_at
-                                 else None]},
-    )
-    indexing.schedule_reindex([dataset.pk])
-
-
 def withdraw(job: HarvestJob, record: HarvestRecord, actor) -> bool:
     """The source no longer lists `record`: archive its dataset (the page and permalink
     stay). Returns True when a dataset was archived."""
     with transaction.atomic():
         archived = False
         dataset = record.dataset
-        if dataset is not None and dataset.archived_at is None:
-            set_archived(actor, dataset, True)
-            archived = True
+        if dataset is not None:
+            archived = catalog.archive_dataset(actor, dataset,
+                                               reason=f"retiré de la source « {job.source} »")
         record.withdrawn_at = timezone.now()
         record.last_job = job
         record.save(update_fields=["withdrawn_at", "last_job"])

@@ -32,6 +32,10 @@ EXPECTED = {
     "/api/1/datastore/{resource_id}/profile/": {"get"},
     "/api/1/datastore/{resource_id}/schema/": {"get"},
     "/api/1/datastore/{resource_id}/validation/": {"get"},
+    "/api/1/employment/search": {"get"},
+    "/api/1/employment/fiches/{code}": {"get"},
+    "/api/1/employment/fiches/{code}/mobilites": {"get"},
+    "/api/1/employment/diagnostic": {"get"},
     "/api/1/datastore/{resource_id}/declared-schema/": {"get", "put", "delete"},
     "/api/1/datastore/{resource_id}/export/{fmt}/": {"get"},
 }

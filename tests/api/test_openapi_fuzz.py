@@ -19,7 +19,16 @@ from datasud.catalog.models import Dataset, Organisation
 
 pytestmark = pytest.mark.slow
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+def no_server_error(ctx, response, case):
+    """schemathesis's `not_a_server_error`, except a 503 the operation documents: a service
+    whose data is not loaded yet (the employment referentials of an empty platform) says
+    so honestly rather than failing."""
+    if response.status_code == 503 and "503" in case.operation.definition.raw["responses"]:
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
+CHECKS = [no_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 # Enough to reach every parameter's edge cases on each operation, within the suite's time.
 EXAMPLES = 6

@@ -39,7 +39,7 @@ def test_staff_creates_organisations_with_unique_slugs(as_staff, as_editor, orga
     Territory.objects.create(level="commune", code="04112", name="Manosque")
     response = as_staff.post("/api/1/organisations/", {
         "name": "Ville de Digne", "slug": "ville-de-digne", "type": "commune",
-        "siren": "210400707", "website": "https://www.dignelesbains.fr",
+        "siren": "210400701", "website": "https://www.dignelesbains.fr",
         "territory": "commune:04112",
     }, content_type=JSON)
     assert response.status_code == 201, response.content
@@ -54,6 +54,7 @@ def test_staff_creates_organisations_with_unique_slugs(as_staff, as_editor, orga
 @pytest.mark.parametrize("payload,field", [
     ({"name": ""}, "name"),
     ({"name": "X", "siren": "123"}, "siren"),
+    ({"name": "X", "siren": "732829321"}, "siren"),  # 9 digits, wrong check digit
     ({"name": "X", "website": "pas une adresse"}, "website"),
     ({"name": "X", "type": "pirate"}, "type"),
 ])
@@ -134,3 +135,20 @@ def test_a_new_member_may_publish(client_as, as_org_admin, newcomer, organisatio
         "title": "Nouveau", "organisation": "ville-de-digne"}, content_type=JSON)
     assert response.status_code == 201
     assert Dataset.objects.get().created_by == newcomer
+
+
+def test_siren_is_checked_like_the_form_does(as_staff, as_org_admin, organisation):
+    response = as_staff.post("/api/1/organisations/", {"name": "Entreprise", "siren":
+                                                       "732 829 321"}, content_type=JSON)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "siren" and "clé de contrôle" in error["message"]
+    response = as_staff.post("/api/1/organisations/", {"name": "Entreprise", "siren":
+                                                       "732.829.320"}, content_type=JSON)
+    assert response.status_code == 201 and response.json()["siren"] == "732829320"
+    url = f"/api/1/organisations/{organisation.slug}/"
+    response = as_org_admin.patch(url, {"siren": "210400707"}, content_type=JSON)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "siren"
+    organisation.refresh_from_db()
+    assert organisation.siren == ""
+    assert as_org_admin.patch(url, {"siren": ""}, content_type=JSON).status_code == 200

@@ -32,7 +32,7 @@ def test_upload_sets_checksum_size_format_and_stores_the_file(as_editor, dataset
     assert body["size"] == len(CSV)
     assert body["checksum"] == hashlib.sha256(CSV).hexdigest()
     assert body["format"] == "csv" and body["media_type"] == "text/csv"
-    assert body["url"].startswith("http://testserver/media/resources/")
+    assert body["url"].startswith("http://testserver/fichiers/ressources/")
     resource = Resource.objects.get()
     with resource.file.open("rb") as stored:
         assert stored.read() == CSV

@@ -167,3 +167,23 @@ def test_post_json_with_typed_values(anon, call, catalogue):
     assert status == 200
     assert body["result"]["count"] == 1
     assert body["result"]["facets"]["tags"]["bus"] == 1
+
+
+def test_sort_by_id_is_the_stable_creation_order(anon, result, catalogue):
+    # Harvesters page with sort=id asc: the order must not depend on later edits, and the
+    # pages must join up without gaps or repeats.
+    created = [d.slug for d in sorted(catalogue.values(), key=lambda d: (d.created_at, d.pk))
+               if d.is_public]
+    catalogue["velo"].title = "Pistes cyclables (mise à jour)"
+    catalogue["velo"].save()
+    found = result(anon, "package_search", sort="id asc", rows=100)
+    assert [p["name"] for p in found["results"]] == created
+    assert found["sort"] == "id asc"
+    pages = [result(anon, "package_search", sort="id asc", rows=2, start=start)["results"]
+             for start in (0, 2, 4)]
+    assert [p["name"] for page in pages for p in page] == created
+    newest_first = result(anon, "package_search", sort="id desc", rows=100)["results"]
+    assert [p["name"] for p in newest_first] == created[::-1]
+    with_text = result(anon, "package_search", q="qualité", sort="id desc")["results"]
+    assert [p["name"] for p in with_text] == [s for s in created[::-1]
+                                              if s in ("qualite-air", "baignade")]

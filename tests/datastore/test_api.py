@@ -81,6 +81,10 @@ def test_bad_query_is_400_naming_the_problem(communes, params, word):
 def test_unknown_or_unloaded_resource_is_404(communes, make_dataset):
     assert records(Client(), communes, table=2).status_code == 404
     assert Client().get("/api/1/datastore/999999/records/").status_code == 404
+    # Found by schemathesis: an id beyond any database integer is a 404, not a crash.
+    huge = 6507578981737011936755712
+    for path in ("records/", "", "profile/", "export/csv/"):
+        assert Client().get(f"/api/1/datastore/{huge}/{path}").status_code == 404, path
 
 
 def test_private_dataset_data_is_hidden(upload, make_dataset, editor, client_as, outsider):

@@ -126,6 +126,9 @@ def test_a_dataset_removed_at_the_source_is_archived_and_comes_back(source, ckan
     assert (job.withdrawn, job.unchanged) == (1, 2)
     budget = Dataset.objects.get(source_id=BUDGET)
     assert budget.archived_at is not None
+    archiving = budget.activities.get(action=Activity.Action.ARCHIVED)
+    assert archiving.actor.username == USERNAME
+    assert archiving.changes["reason"] == f"retiré de la source « {source} »"
     assert HarvestRecord.objects.get(remote_id=BUDGET).withdrawn_at is not None
     # The permalink stays.
     assert client.get(budget.get_absolute_url()).status_code == 200
@@ -140,6 +143,10 @@ def test_a_dataset_removed_at_the_source_is_archived_and_comes_back(source, ckan
     assert budget.archived_at is None
     assert Dataset.objects.count() == 3
     assert any("désarchivé" in n["note"] for n in job.report["notes"])
+    assert budget.activities.filter(action=Activity.Action.ARCHIVED).count() == 1
+    assert budget.activities.filter(action=Activity.Action.UNARCHIVED).count() == 1
+    # Archiving is no local edit: the next run has nothing to put back.
+    assert jobs.harvest_now(source).unchanged == 3
 
 
 def test_remote_organisations_are_used_when_asked(make_source, portal, ckan, reference):
@@ -157,10 +164,28 @@ def test_remote_organisations_are_used_when_asked(make_source, portal, ckan, ref
     assert Dataset.objects.get(source_id=BUDGET).organisation == nice
 
 
-def test_a_local_edit_is_overwritten_by_the_source_and_reported(source, organisation, editor):
+def test_producers_cannot_edit_a_harvested_dataset(source, editor, staff):
     jobs.harvest_now(source)
     bus = Dataset.objects.get(source_id=BUS)
-    catalog.update_dataset(editor, bus, title="Titre modifié localement")
+
+    with pytest.raises(catalog.HarvestedDatasetError, match="Portail ckan"):
+        catalog.update_dataset(editor, bus, title="Titre modifié localement", force=True)
+    with pytest.raises(catalog.HarvestedDatasetError, match="force=true"):
+        catalog.update_dataset(staff, bus, title="Titre modifié localement")
+
+    bus.refresh_from_db()
+    assert bus.title == "Arrêts de bus du réseau Lignes d'Azur"
+    assert not bus.activities.filter(actor__in=[editor, staff]).exists()
+    # What they may still do: add their own resources, which harvesting leaves alone.
+    catalog.add_resource(editor, bus, url="https://www.example.org/notice.pdf")
+    assert jobs.harvest_now(source).updated == 1
+    assert bus.resources.filter(url="https://www.example.org/notice.pdf").exists()
+
+
+def test_a_local_edit_is_overwritten_by_the_source_and_reported(source, organisation, staff):
+    jobs.harvest_now(source)
+    bus = Dataset.objects.get(source_id=BUS)
+    catalog.update_dataset(staff, bus, title="Titre modifié localement", force=True)
 
     job = jobs.harvest_now(source)
 

@@ -14,7 +14,6 @@ from datasud.accounts.models import ApiToken, MembershipRequest, hash_token
 def _fresh_counters(settings):
     # Failed sign-ins are counted in the cache, which outlives a test.
     cache.clear()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
 

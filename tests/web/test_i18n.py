@@ -1,5 +1,13 @@
 """French first, English available through Django's set_language."""
+import gettext
+import re
+from pathlib import Path
+
 from django.urls import reverse
+
+import datasud
+
+LOCALE = Path(datasud.__file__).parent / "locale" / "en" / "LC_MESSAGES"
 
 
 def test_pages_are_in_french_by_default(client, db):
@@ -30,3 +38,29 @@ def test_language_switch_renders_english(client, make_dataset, theme):
 def test_browser_language_is_honoured(client, db):
     html = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content
     assert b'<html lang="en">' in html
+
+
+def test_sign_up_and_password_pages_in_english(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("accounts:signup")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Create an account" in html and "Already have an account? Sign in" in html
+    assert "Email address" in html and "First name (optional)" in html
+    assert "Créer un compte" not in html and "Adresse électronique" not in html
+    html = client.get(reverse("accounts:password_reset")).content.decode()
+    assert "Forgotten password" in html and "Send the link" in html
+    assert "Mot de passe oublié" not in html
+
+
+def test_the_english_catalogue_is_complete_and_compiled():
+    # After makemessages, a new or changed French string is untranslated or fuzzy: it would
+    # show in French on the English pages. And the .mo must be compiled from this .po.
+    po = (LOCALE / "django.po").read_text()
+    entries = [e for e in po.split("\n\n")[1:] if "msgid" in e]  # after the header
+    fuzzy = [e for e in entries if re.search(r"^#,.*\bfuzzy\b", e, re.M)]
+    empty = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""\n(?!")', e + "\n", re.M)]
+    assert fuzzy == [] and empty == []
+    with (LOCALE / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    assert compiled.gettext("compte supprimé") == "deleted account"
+    assert compiled.gettext("Créer un compte") == "Create an account"

@@ -9,11 +9,6 @@ from datasud.accounts.models import Membership, MembershipRequest
 from datasud.catalog.models import Organisation
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def members_url(organisation):
     return reverse("catalog:organisation_members", args=[organisation.slug])

@@ -9,17 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from datasud.catalog.forms import siren_is_valid
 from datasud.catalog.models import Organisation
+from datasud.catalog.validators import siren_is_valid
 
 FIELDS = {"name": "Ville de Digne-les-Bains", "acronym": "VDLB", "type": "commune",
           "description": "La **ville** publie ses données.", "website": "https://digne.example",
           "siren": "", "partnership_signed_on": ""}
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def image(name="logo.png", fmt="PNG", size=(64, 32)) -> SimpleUploadedFile:

@@ -13,11 +13,6 @@ from datasud.catalog import services
 from datasud.catalog.models import Dataset, Reuse
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def reuse(outsider, catalogue):
     """Declared by `outsider`, in their own name, using a public dataset."""

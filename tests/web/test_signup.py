@@ -24,8 +24,6 @@ def _fresh_counters(settings):
     # Attempt counters live in the cache, which outlives a test.
     cache.clear()
     settings.SITE_URL = "https://datasud.example"
-    # The strong default hasher costs ~0.3 s a password: too slow for these many sign-ins.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from datasud.catalog.models import Activity, Dataset, Resource, Reuse
-from datasud.catalog.services import TRACKED_FIELDS, TRACKED_RELATIONS
+from datasud.catalog.services import TRACKED_FIELDS, TRACKED_RELATIONS, harvest_source_name
 from datasud.dcat.views import with_rdf_negotiation
 from datasud.territories.models import Territory
 
@@ -35,6 +35,14 @@ class HistoryEntry:
     fields: list[str] = field(default_factory=list)
 
 
+def _author(activity: Activity) -> str:
+    if activity.actor is not None:
+        return activity.actor.get_full_name() or activity.actor.get_username()
+    if activity.actor_deleted:
+        return str(_("compte supprimé"))
+    return str(_("import ou traitement automatique"))
+
+
 def history(dataset: Dataset, show_people: bool) -> list[HistoryEntry]:
     """The latest entries of the dataset's history, as the page shows them.
 
@@ -52,11 +60,7 @@ def history(dataset: Dataset, show_people: bool) -> list[HistoryEntry]:
             fields = []  # a creation sets everything: listing it says nothing
         else:
             fields = [str(labels.get(prefix + name, name)) for name in changes]
-        if show_people:
-            who = (activity.actor.get_full_name() or activity.actor.get_username()) \
-                if activity.actor else str(_("import ou traitement automatique"))
-        else:
-            who = dataset.organisation.name
+        who = _author(activity) if show_people else dataset.organisation.name
         entries.append(HistoryEntry(when=activity.created_at,
                                     action=activity.get_action_display(), who=who,
                                     resource=resource, fields=fields))
@@ -84,4 +88,5 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "resources": dataset.resources.all(),
         "reuses": reuses,
         "history": history(dataset, show_people=can_edit),
+        "harvest_source": harvest_source_name(dataset),
     })

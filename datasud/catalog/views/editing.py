@@ -65,19 +65,37 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The metadata form. A harvested dataset belongs to its source: producers see it
+    read-only, with the source named; the DataSud team may change it, warned that the next
+    harvest puts the source's version back."""
     dataset = editable_dataset(request, slug)
+    source = services.harvest_source_name(dataset)
+    read_only = source is not None and not request.user.is_staff
+    context = {"dataset": dataset, "harvest_source": source, "read_only": read_only}
+    if read_only:
+        form = DatasetForm(user=request.user, dataset=dataset)
+        for field in form.fields.values():
+            field.disabled = True
+        if request.method != "POST":
+            return render(request, "catalog/dataset_form.html", {**context, "form": form})
+        try:
+            services.check_not_harvested(request.user, dataset)
+        except CatalogError as error:
+            context["refusal"] = str(error)
+        return render(request, "catalog/dataset_form.html", {**context, "form": form},
+                      status=409)
     form = DatasetForm(_posted(request), user=request.user, dataset=dataset)
     if form.is_valid():
         try:
             services.update_dataset(request.user, dataset, **form.dataset_fields(),
                                     organisation=form.cleaned_data["organisation"],
-                                    **form.relations())
+                                    **form.relations(), force=True)
         except CatalogError as error:
             add_catalog_error(form, error)
         else:
             messages.success(request, _("Les modifications ont été enregistrées."))
             return redirect(dataset)
-    return render(request, "catalog/dataset_form.html", {"form": form, "dataset": dataset})
+    return render(request, "catalog/dataset_form.html", {**context, "form": form})
 
 
 @login_required

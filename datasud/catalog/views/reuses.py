@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from datasud.accounts.deletion import delete_reuse_and_image
 from datasud.catalog import services
 from datasud.catalog.forms import ReuseEditForm, ReuseForm
 from datasud.catalog.models import Dataset, Reuse
@@ -113,7 +111,9 @@ def _reuse_form(request: HttpRequest, reuse: Reuse | None) -> HttpResponse:
                 reuse = services.create_reuse(user, datasets=chosen, **form.reuse_fields())
                 message = _("Merci ! Votre réutilisation a été publiée.")
             else:
-                _update(user, reuse, form.reuse_fields(), chosen)
+                # The form lists only the datasets the editor may see; the service keeps
+                # the others linked.
+                services.update_reuse(user, reuse, datasets=chosen, **form.reuse_fields())
                 message = _("Les modifications ont été enregistrées.")
         except CatalogError as error:
             add_catalog_error(form, error)
@@ -121,26 +121,6 @@ def _reuse_form(request: HttpRequest, reuse: Reuse | None) -> HttpResponse:
             messages.success(request, message)
             return redirect(reuse)
     return _form_page(request, form, reuse)
-
-
-@transaction.atomic
-def _update(user, reuse: Reuse, fields: dict, chosen: list[Dataset]) -> None:
-    old_image = reuse.image.name if reuse.image else ""
-    if fields.get("organisation") == reuse.organisation:
-        # Unchanged: the author may have left the organisation since, which is no reason
-        # to refuse their other changes.
-        del fields["organisation"]
-    visible = set(Dataset.objects.visible_to(user).filter(reuses=reuse))
-    hidden = list(reuse.datasets.exclude(pk__in=[d.pk for d in visible]))
-    datasets = chosen if set(chosen) != visible else None
-    services.update_reuse(user, reuse, datasets=datasets, **fields)
-    if datasets is not None and hidden:
-        # The service keeps only datasets the editor may see; those they may not see (made
-        # private since) were not theirs to remove.
-        reuse.datasets.add(*hidden)
-    if old_image and old_image != (reuse.image.name if reuse.image else ""):
-        storage = reuse.image.storage
-        transaction.on_commit(lambda: storage.delete(old_image))
 
 
 @login_required
@@ -166,8 +146,7 @@ def reuse_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def reuse_delete(request: HttpRequest, slug: str) -> HttpResponse:
     reuse = editable_reuse(request, slug)
     if request.method == "POST":
-        with transaction.atomic():
-            delete_reuse_and_image(request.user, reuse)
+        services.delete_reuse(request.user, reuse)
         messages.success(request, _("La réutilisation « %(title)s » a été supprimée.")
                          % {"title": reuse.title})
         return redirect("catalog:reuses")

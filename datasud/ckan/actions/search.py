@@ -34,6 +34,10 @@ SORTS = {
     "title": ("title", "-title"),
     # Names are made from titles: the title order is the closest the search offers.
     "name": ("title", "-title"),
+    # Harvesters page through a catalogue sorted by id to get a stable order; ours are
+    # opaque, so creation order (by date, then row id) is what they get: new datasets come
+    # last and never shift the pages already read.
+    "id": ("created", "-created"),
 }
 
 

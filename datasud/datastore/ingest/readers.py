@@ -198,7 +198,14 @@ def read_spreadsheet(source: Path, fmt: str, outputs: Outputs,
 def _dispatch(source: Path, fmt: str, outputs: Outputs, con: duckdb.DuckDBPyConnection,
               limits: IngestLimits, progress: Progress) -> list[StagedTable]:
     if fmt == "csv":
-        return read_csv(source, outputs, con, limits, progress)
+        from datasud.geo.ingest import add_point_geometry  # coordinates make a geo table
+
+        return [add_point_geometry(table, con, outputs, progress)
+                for table in read_csv(source, outputs, con, limits, progress)]
+    if fmt in ("geojson", "shapefile", "gpkg", "kml"):
+        from datasud.geo.ingest import read_vector
+
+        return read_vector(source, fmt, outputs, con, limits, progress)
     if fmt in ("xlsx", "xls", "ods"):
         return read_spreadsheet(source, fmt, outputs, con, limits, progress)
     if fmt in ("json", "jsonl"):

@@ -20,7 +20,8 @@ from datasud.datastore.errors import IngestError
 
 from .guards import looks_binary
 
-FORMATS = ("csv", "xlsx", "xls", "ods", "json", "jsonl", "parquet")
+FORMATS = ("csv", "xlsx", "xls", "ods", "json", "jsonl", "parquet", "geojson", "shapefile",
+           "gpkg", "kml")
 HEAD_BYTES = 1024 * 1024
 DELIMITERS = (";", ",", "\t", "|")
 _SCORING_BYTES = 64 * 1024    # text used to choose the delimiter
@@ -39,15 +40,20 @@ _ALIASES = {
     "application/vnd.ms-excel.sheet.macroenabled.12": "xlsx",
     "xls": "xls", "application/vnd.ms-excel": "xls",
     "ods": "ods", "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "json": "json", "geojson": "json", "application/json": "json",
-    "application/geo+json": "json",
+    "json": "json", "application/json": "json",
+    # Geo formats, read by datasud.geo.
+    "geojson": "geojson", "application/geo+json": "geojson", "shp": "shapefile",
+    "shapefile": "shapefile", "gpkg": "gpkg", "application/geopackage+sqlite3": "gpkg",
+    "kml": "kml", "application/vnd.google-earth.kml+xml": "kml",
     "jsonl": "jsonl", "ndjson": "jsonl", "application/x-ndjson": "jsonl",
     "application/jsonl": "jsonl", "application/x-jsonlines": "jsonl",
     "parquet": "parquet", "application/vnd.apache.parquet": "parquet",
     "application/x-parquet": "parquet",
 }
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "xls": "XLS", "ods": "ODS", "json": "JSON",
-                 "jsonl": "JSON Lines", "parquet": "Parquet"}
+                 "jsonl": "JSON Lines", "parquet": "Parquet", "geojson": "GeoJSON",
+                 "shapefile": "Shapefile", "gpkg": "GeoPackage", "kml": "KML"}
+_GEOJSON = re.compile(r'"type"\s*:\s*"(?:FeatureCollection|Feature)"')
 
 
 def _cp1252_or_latin1(error: UnicodeDecodeError) -> tuple[str, int]:
@@ -138,10 +144,13 @@ def _zip_format(source: Path) -> str:
                           "classeur XLSX ni un classeur ODS lisible.", code="invalid") from exc
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsx"
+    if any(name.lower().endswith(".shp") for name in names):
+        return "shapefile"
     if b"opendocument.spreadsheet" in mimetype or (not mimetype and "content.xml" in names):
         return "ods"
     raise IngestError("Le fichier est une archive ZIP qui ne contient pas de classeur "
-                      "(XLSX ou ODS) : décompressez-la et publiez chaque fichier de données.",
+                      "(XLSX ou ODS) ni de Shapefile : décompressez-la et publiez chaque "
+                      "fichier de données.",
                       code="unsupported")
 
 
@@ -178,7 +187,7 @@ def _json_format(text: str, at_eof: bool, hint: str) -> str:
 
 
 def detect_format(source: Path, declared_format: str = "") -> str:
-    """The format of `source`: "csv" | "xlsx" | "xls" | "ods" | "json" | "jsonl" | "parquet".
+    """The format of `source`: one of FORMATS ("csv", "xlsx", "json", "geojson", ...).
 
     The content decides when it is unambiguous (magic bytes, first character of text);
     the declared format, then the file extension, decide between text formats and name
@@ -201,16 +210,23 @@ def detect_format(source: Path, declared_format: str = "") -> str:
         return _zip_format(source)
     if head.startswith(_OLE2):
         return "xls"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"  # GeoPackage is SQLite; the geo reader says if it is not one
     encoding = detect_encoding(head, at_eof=len(head) == size)
     if not encoding.startswith("utf-16") and looks_binary(head):
         if hint in ("csv", "json", "jsonl"):
             return hint  # the reader explains that the file is not text
         raise IngestError("Ce format de fichier n'est pas pris en charge : seuls les "
-                          "fichiers CSV, XLSX, XLS, ODS, JSON et Parquet peuvent être "
-                          "chargés.", code="unsupported")
+                          "fichiers CSV, XLSX, XLS, ODS, JSON, Parquet, GeoJSON, Shapefile "
+                          "(zippé), GeoPackage et KML peuvent être chargés.",
+                          code="unsupported")
     text = decode_head(head, encoding, at_eof=len(head) == size).lstrip()
+    if text.startswith("{") and (hint == "geojson" or _GEOJSON.search(text[:4096])):
+        return "geojson"
     if text.startswith(("[", "{")):
         return _json_format(text, len(head) == size, hint)
+    if text.startswith("<") and "<kml" in text[:4096]:
+        return "kml"
     if text.startswith("<"):
         raise IngestError("Le fichier est une page web (HTML) ou un document XML, pas un "
                           "tableau de données : vérifiez le lien ou le fichier publié.",

@@ -1,0 +1,152 @@
+"""Publication of the employment referentials in the catalogue and the datastore.
+
+Each shipped file becomes a resource of a published dataset of its real producer
+(France Travail, DARES, European Commission), loaded into the datastore by the platform's
+own pipeline. The engine then reads the current Parquet version of each resource, so a new
+edition of a referential is a new resource version, not a code change.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from datasud.catalog import services as catalog
+from datasud.catalog.models import Activity, Dataset, Licence, Organisation, Resource, Theme
+from datasud.catalog.organisations import create_organisation
+from datasud.datastore import services as datastore
+from datasud.search import indexing
+
+from .referentials import DATA, DATASETS, Producer, ReferentialDataset, ReferentialFile
+
+THEME_SLUG = "formation-education-et-emploi"
+SERVICE_ACCOUNT = "datasud-emploi"
+LOAD_TIMEOUT = 600  # seconds
+
+
+class ReferentialError(Exception):
+    """The referentials cannot be published (missing reference data, failed load...)."""
+
+
+def shipped_content(item: ReferentialFile) -> bytes:
+    return gzip.decompress((DATA / item.file).read_bytes())
+
+
+def service_account():
+    """The staff account in whose name the referentials are published (history shows it)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SERVICE_ACCOUNT, defaults={"is_staff": True,
+                                            "first_name": "Référentiels emploi"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _organisation(user, producer: Producer) -> Organisation:
+    found = Organisation.objects.filter(slug=producer.slug).first()
+    if found is not None:
+        return found
+    return create_organisation(user, name=producer.name, slug=producer.slug,
+                               acronym=producer.acronym, type=producer.type,
+                               website=producer.website)
+
+
+def _dataset(user, spec: ReferentialDataset, theme: Theme) -> Dataset:
+    found = Dataset.objects.filter(slug=spec.slug).first()
+    licence = Licence.objects.filter(slug=spec.licence).first()
+    if found is None:
+        return catalog.create_dataset(
+            user, _organisation(user, spec.producer), title=spec.title, slug=spec.slug,
+            description=spec.description, themes=[theme], licence=licence,
+            status=Dataset.Status.PUBLISHED, tags=["emploi", "métiers", "ROME"])
+    return catalog.update_dataset(user, found, title=spec.title, description=spec.description,
+                                  licence=licence, force=True)
+
+
+def _replace_file(user, resource: Resource, name: str, content: bytes) -> None:
+    """A new edition of a shipped file replaces the bytes of its resource; the datastore
+    sees the new checksum and loads a new version (the old one is kept until it is ready)."""
+    old = resource.file.name
+    with transaction.atomic():
+        resource.file.save(name, ContentFile(content), save=False)
+        resource.size = len(content)
+        resource.checksum = hashlib.sha256(content).hexdigest()
+        resource.modified_at = timezone.now()
+        resource.save()
+        dataset = resource.dataset
+        dataset.modified_at = resource.modified_at
+        dataset.save(update_fields=["modified_at"])
+        Activity.objects.create(dataset=dataset, actor=user,
+                                action=Activity.Action.RESOURCE_UPDATED,
+                                changes={"resource": resource.title,
+                                         "checksum": resource.checksum})
+        indexing.schedule_reindex([dataset.pk])
+    storage = resource.file.storage
+    if old and old != resource.file.name:
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+def _resource(user, dataset: Dataset, item: ReferentialFile) -> tuple[Resource, str]:
+    content = shipped_content(item)
+    checksum = hashlib.sha256(content).hexdigest()
+    resource = dataset.resources.filter(title=item.name).first()
+    if resource is None:
+        resource = catalog.add_resource(user, dataset, title=item.name,
+                                        description=item.description,
+                                        upload=ContentFile(content, name=item.name),
+                                        format="csv")
+        return resource, "ajoutée"
+    if resource.checksum != checksum:
+        _replace_file(user, resource, item.name, content)
+        return resource, "nouvelle version"
+    return resource, "inchangée"
+
+
+def _ensure_loaded(resource: Resource, user) -> str:
+    """Run the resource's pending load here, so that the command ends with tables ready."""
+    latest = datastore.latest_load(resource)
+    if (datastore.needs_load(resource) or datastore.current_load(resource) is None
+            or (latest is not None and latest.is_pending)):
+        load = datastore.request_load(resource, user)
+        datastore.run_load(load.pk)
+        # A worker may have claimed the queued load first: wait for it to finish.
+        deadline = time.monotonic() + LOAD_TIMEOUT
+        load.refresh_from_db()
+        while load.is_pending and time.monotonic() < deadline:
+            time.sleep(0.5)
+            load.refresh_from_db()
+        if load.status != load.Status.SUCCEEDED:
+            message = (load.error or {}).get("message") or load.get_status_display()
+            raise ReferentialError(f"Chargement de « {resource.title} » en échec : {message}")
+    return f"{sum(t.row_count for t in datastore.current_tables(resource))} lignes"
+
+
+def publish_referentials(progress: Callable[[str], None] | None = None,
+                         user=None) -> list[dict]:
+    """Create or update the referential datasets and load each resource into the datastore.
+
+    Idempotent: an unchanged file is neither re-uploaded nor re-loaded. Returns one line of
+    report per file: dataset, resource, what happened to the file and to its table."""
+    theme = Theme.objects.filter(slug=THEME_SLUG).first()
+    if theme is None:
+        raise ReferentialError("Le thème « Formation, éducation et emploi » est absent : "
+                               "lancez d'abord `datasud load_reference`.")
+    user = user or service_account()
+    report = []
+    for spec in DATASETS:
+        dataset = _dataset(user, spec, theme)
+        for item in spec.files:
+            resource, state = _resource(user, dataset, item)
+            table = _ensure_loaded(resource, user)
+            report.append({"dataset": dataset.slug, "resource": item.name, "file": state,
+                           "table": table})
+            if progress:
+                progress(f"{item.name} : {state}, {table}")
+    return report
