@@ -50,12 +50,16 @@ format: install
 
 test: lint test-sqlite test-postgres
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database),
+# tests of one module or class together so that their shared fixtures are built once.
+PYTEST_PARALLEL ?= -n auto --dist loadscope
+
 test-sqlite: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-postgres: install
 	@if $(BIN)/python -m datasud.dbcheck "$(PG_TEST_URL)"; then \
-		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -m "not browser"; \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is unreachable"; exit 1; \
 	else \
