@@ -26,7 +26,9 @@ SAMPLE_60K = ROOT.parent / "shared" / "data" / "catalog" / "datagouv-sample-60k.
 # The throw-away PostgreSQL database (dropped and created again by each run); another name
 # with --postgres-db, so that two benchmarks on one server do not share one.
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "datasud_bench"
+PG_DATABASE = "datasud_bench_search"
+# More datasets than the demo catalogue: the 60k sample is imported.
+LARGE = 10_000
 
 # Realistic queries of reusers and type-ahead prefixes, with and without filters.
 QUERIES = [
@@ -39,7 +41,9 @@ QUERIES = [
 ]
 
 
-def _prepare(database: str, pg_database: str = PG_DATABASE) -> None:
+def _prepare(database: str, pg_database: str = PG_DATABASE, reuse: Path | None = None) -> None:
+    """Point Django at a fresh database (or, with `reuse`, at the one a former run with the
+    same option left: SQLite in that folder, PostgreSQL's `pg_database` kept)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "datasud.settings"
     os.environ["DATASUD_DEBUG"] = "1"
     if database == "postgres":
@@ -49,10 +53,14 @@ def _prepare(database: str, pg_database: str = PG_DATABASE) -> None:
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
             name = sql.Identifier(pg_database)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  [pg_database]).fetchone()
+            if not (reuse and exists):
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     else:
-        var = Path(tempfile.mkdtemp(prefix="datasud-bench-"))
+        var = reuse or Path(tempfile.mkdtemp(prefix="datasud-bench-"))
+        var.mkdir(parents=True, exist_ok=True)
         os.environ["DATASUD_VAR_DIR"] = str(var)
     sys.path.insert(0, str(ROOT))
     import django
@@ -63,6 +71,16 @@ def _prepare(database: str, pg_database: str = PG_DATABASE) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_territories", verbosity=0)
     call_command("load_reference", verbosity=0)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after an import, as autovacuum would gather them on a
+    running server (it is off on the benchmark machine's PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _timed(fn, repeat: int) -> list[float]:
@@ -161,28 +179,46 @@ def main() -> int:
     parser.add_argument("--postgres-db", default=PG_DATABASE,
                         help=f"throw-away database on {PG_SERVER} (dropped first), "
                              f"default {PG_DATABASE}")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="keep the databases between runs, to compare code back to back: "
+                             "SQLite in DIR, PostgreSQL's --postgres-db not dropped; "
+                             "catalogues already imported are not imported again")
+    parser.add_argument("--only-60k", action="store_true",
+                        help="time the 60,000 catalogue only (after importing what is needed)")
+    parser.add_argument("--no-pages", action="store_true",
+                        help="time searches only, not the pages through Django's test client")
     args = parser.parse_args()
 
-    _prepare(args.database, args.postgres_db)
+    def samples() -> dict[str, list[float]]:
+        timed = _search_samples(args.repeat)
+        if not args.no_pages:
+            timed.update(_page_samples(args.repeat))
+        return timed
+
+    _prepare(args.database, args.postgres_db, args.reuse)
     from datasud.catalog.importers.catalog_csv import import_catalog_csv
     from datasud.catalog.models import Dataset
 
     rows = []
     demo = ROOT / "datasud" / "catalog" / "data" / "demo-datasets.csv.gz"
-    start = time.perf_counter()
-    import_catalog_csv(demo)
-    rows.append({"measure": "import + index demo catalogue", "n": Dataset.objects.count(),
-                 "seconds": round(time.perf_counter() - start, 1)})
-    for name, samples in {**_search_samples(args.repeat), **_page_samples(args.repeat)}.items():
-        rows.append({"catalogue": Dataset.objects.count(), **_row(name, samples)})
-    if not args.skip_60k and SAMPLE_60K.exists():
+    if not Dataset.objects.exists():
         start = time.perf_counter()
-        import_catalog_csv(SAMPLE_60K)
-        rows.append({"measure": "import + index 60k sample", "n": Dataset.objects.count(),
+        import_catalog_csv(demo)
+        _analyze()
+        rows.append({"measure": "import + index demo catalogue", "n": Dataset.objects.count(),
                      "seconds": round(time.perf_counter() - start, 1)})
-        for name, samples in {**_search_samples(args.repeat),
-                              **_page_samples(args.repeat)}.items():
-            rows.append({"catalogue": Dataset.objects.count(), **_row(name, samples)})
+    if Dataset.objects.count() < LARGE and not args.only_60k:
+        for name, timed in samples().items():
+            rows.append({"catalogue": Dataset.objects.count(), **_row(name, timed)})
+    if not args.skip_60k and SAMPLE_60K.exists():
+        if Dataset.objects.count() < LARGE:
+            start = time.perf_counter()
+            import_catalog_csv(SAMPLE_60K)
+            _analyze()
+            rows.append({"measure": "import + index 60k sample", "n": Dataset.objects.count(),
+                         "seconds": round(time.perf_counter() - start, 1)})
+        for name, timed in samples().items():
+            rows.append({"catalogue": Dataset.objects.count(), **_row(name, timed)})
     if args.json:
         print(json.dumps({"database": args.database, "rows": rows}))
     else:

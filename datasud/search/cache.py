@@ -30,7 +30,12 @@ T = TypeVar("T")
 
 def current_token() -> str | None:
     """The index's token, or None if there is none (cache then unused)."""
-    return IndexState.objects.filter(pk=1).values_list("token", flat=True).first()
+    # Plain SQL: read on every search, where compiling the ORM query costs more than it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {connection.ops.quote_name(IndexState._meta.db_table)}"
+                       " WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def renew_token() -> None:
@@ -39,12 +44,21 @@ def renew_token() -> None:
         IndexState.objects.get_or_create(pk=1)
 
 
-def shared_token(user) -> str | None:
-    """The index's token if `user`'s searches may share results (and read the indexer's
-    running totals, `FacetCount`), else None: signed in, inside a transaction, no index."""
-    if getattr(user, "is_authenticated", False) or connection.in_atomic_block:
+def committed_token() -> str | None:
+    """The index's token if searches may read the indexer's running totals (`FacetCount`),
+    else None: inside a transaction (its writes may never be committed, nor indexed), or
+    without an index."""
+    if connection.in_atomic_block:
         return None
     return current_token()
+
+
+def shared_token(user, token: str | None) -> str | None:
+    """`token` (see `committed_token`) if `user`'s searches may share results, else None:
+    signed-in users' depend on their memberships too, which do not touch the index."""
+    if getattr(user, "is_authenticated", False):
+        return None
+    return token
 
 
 def cached(token: str | None, signature: str, compute: Callable[[], T]) -> T:

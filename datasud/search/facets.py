@@ -10,7 +10,9 @@ visibility rules are thus evaluated once per set, whatever the number of facets.
 A set that is the whole public catalogue (no text, no other filter, an anonymous search)
 need not be listed at all: its counts are read from `FacetCount`, the indexer's running
 totals per public scope, and only each facet's biggest values, from an index sorted by
-count: the same few rows whatever the size of the catalogue.
+count: the same few rows whatever the size of the catalogue. A signed-in user's whole
+catalogue is the public one plus the drafts and private datasets they may see (`extra`,
+listed and counted live, and added to the totals): the two never overlap.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from django.utils.translation import gettext
 from datasud.catalog.models import Licence, Organisation, Tag, Theme
 from datasud.territories.models import Territory
 
+from .backends import SearchBackend
 from .models import DatasetFacet, FacetCount
 from .query import FACETS, FacetValue
 from .text import unaccent
@@ -44,10 +47,14 @@ PARTNER = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' EN
 class Counted:
     """A set of datasets to count facets over: a CTE listing them (`cte`, named after it,
     with columns id, organisation_id, licence_id), or the public catalogue of `scopes`,
-    read from `FacetCount`."""
+    read from `FacetCount`, plus, if given, the datasets of the CTE `extra` (none of them
+    in those scopes); the total is then the size of `extra` plus that of `public`, SQL
+    and parameters listing the public datasets of those scopes from the catalogue."""
 
     cte: str | None = None
     scopes: tuple[int, ...] = ()
+    extra: str | None = None
+    public: tuple[str, list] | None = None
 
 
 def _table(model) -> str:
@@ -69,9 +76,12 @@ def _kept_sql(facet: str, values: list[str]) -> tuple[str, list]:
     return f"value IN ({_marks(values)})", list(values)
 
 
-def _counted_live(name: str, cte: str, facets: list[str]) -> tuple[str, list]:
+def _counted_live(name: str, cte: str, facets: list[str],
+                  partner_rows: bool = False) -> tuple[str, list]:
     """Rows (base, facet, value, n) counting `facets` over the datasets of the CTE `cte`
-    (columns id, organisation_id, licence_id)."""
+    (columns id, organisation_id, licence_id). The partner facet is counted from the
+    producers' rows, all of them (see `_facet_sql`), unless `partner_rows`: then it has
+    rows of its own, like those of the running totals."""
     parts, params = [], []
     if "" in facets:
         # The total from the set itself: a dataset not indexed yet still counts.
@@ -79,9 +89,14 @@ def _counted_live(name: str, cte: str, facets: list[str]) -> tuple[str, list]:
     # Producers and licences from the set's own columns (the partner facet adds up the
     # producers' counts), the others from the index's rows, in one pass.
     for facet, column in (("organisation", "organisation_id"), ("licence", "licence_id")):
-        if facet in facets or (facet == "organisation" and "partner" in facets):
+        if (facet in facets
+                or (facet == "organisation" and "partner" in facets and not partner_rows)):
             parts.append(f"SELECT '{name}', '{facet}', CAST({column} AS TEXT), COUNT(*) "
                          f"FROM {cte} WHERE {column} IS NOT NULL GROUP BY {column}")
+    if "partner" in facets and partner_rows:
+        parts.append(f"SELECT '{name}', 'partner', {PARTNER}, COUNT(*) FROM {cte} b "
+                     f"JOIN {_table(Organisation)} o ON o.id = b.organisation_id "
+                     f"GROUP BY {PARTNER}")
     stored = [facet for facet in facets if facet in LINKED]
     # CROSS JOIN makes SQLite start from the matching datasets: it cannot tell that the
     # CTE is small and would otherwise scan the whole table. PostgreSQL plans freely.
@@ -131,6 +146,36 @@ def _counted_totals(name: str, scopes: tuple[int, ...], facets: list[str],
     return sql, params
 
 
+def _counted_totals_and_extra(name: str, source: Counted, facets: list[str],
+                              top: dict[str, tuple[int, tuple[str, list]]]) -> tuple[str, list]:
+    """Rows (base, facet, value, n) of `facets` for the public catalogue of
+    `source.scopes` plus the datasets of `source.extra`; the total is counted from the
+    catalogue (`source.total` and `source.extra`), so that it is never stale.
+
+    Adding the extra datasets' counts to each facet's first values in the totals (ties at
+    the last place included) and to nothing else is exact: a value the extra datasets do
+    not have and whose total is outside those first values cannot enter them either.
+    """
+    facet_names = [facet for facet in facets if facet]
+    parts, params = [], []
+    if "" in facets:
+        public, public_params = source.public
+        parts.append(f"SELECT '{name}', '', '', (SELECT COUNT(*) FROM ({public}) AS p) "
+                     f"+ (SELECT COUNT(*) FROM {source.extra})")
+        params += public_params
+    totals, totals_params = _counted_totals(name, source.scopes, facet_names, top)
+    extra, extra_params = _counted_live(name, source.extra, facet_names, partner_rows=True)
+    if facet_names:
+        # The empty first row names the columns (SQLite takes no column list after AS).
+        added = " UNION ALL ".join(
+            ["SELECT NULL AS base, NULL AS facet, NULL AS value, NULL AS n WHERE 1 = 0"]
+            + [part for part in (totals, extra) if part])
+        parts.append(f"SELECT '{name}', s.facet, s.value, SUM(s.n) FROM ({added}) AS s "
+                     f"GROUP BY s.facet, s.value")
+        params += totals_params + extra_params
+    return " UNION ALL ".join(parts), params
+
+
 def _facet_sql(facet: str, base: str, live: bool) -> str:
     """SQL of the rows (value, label, n) of `facet`, from the counts of the set `base`
     (`live`: listed, else read from the running totals).
@@ -162,7 +207,7 @@ def _facet_sql(facet: str, base: str, live: bool) -> str:
 
 def count(with_sql: str, with_params: list, sources: dict[str, Counted],
           base_of: dict[str, str], selected: dict[str, list[str]], limit: int,
-          materialized: str = "") -> tuple[int, dict[str, list[FacetValue]]]:
+          backend: SearchBackend) -> tuple[int, dict[str, list[FacetValue]]]:
     """The number of matching datasets and the facets, as `SearchResult` holds them.
 
     `with_sql` is a `WITH ...` clause (or "") defining the CTEs that `sources` name; the set
@@ -170,6 +215,7 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
     a selection is counted over (the others: `base`). Each facet keeps its `limit` biggest
     values, plus its selected values whatever their count. With `limit` 0, only the total.
     """
+    materialized = backend.materialized
     facets = FACETS if limit > 0 else []
     wanted: dict[str, list[str]] = {BASE: [""]}
     for facet in facets:
@@ -182,7 +228,10 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
         else:
             top = {facet: (max(limit, 1), _kept_sql(facet, selected.get(facet, [])))
                    for facet in needs if facet}
-            sql, sql_params = _counted_totals(name, source.scopes, needs, top)
+            if source.extra is not None:
+                sql, sql_params = _counted_totals_and_extra(name, source, needs, top)
+            else:
+                sql, sql_params = _counted_totals(name, source.scopes, needs, top)
         counted.append(sql)
         params += sql_params
     # The values that may make a facet's first `limit` (ties at the last place included),
@@ -216,9 +265,7 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
            "SELECT facet, value, label, n, ROW_NUMBER() OVER "
            "(PARTITION BY facet ORDER BY n DESC, label, value) AS position FROM ("
            + " UNION ALL ".join(parts) + ") AS counts) AS ranked WHERE " + " OR ".join(keep))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + kept_params + keep_params)
-        rows = cursor.fetchall()
+    rows = backend.query(sql, params + kept_params + keep_params)
     total = 0
     found: dict[str, list[FacetValue]] = {facet: [] for facet in facets}
     for facet, value, label, n in rows:

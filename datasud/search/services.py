@@ -6,37 +6,32 @@ Only datasets visible to the user (`Dataset.objects.visible_to`) are ever counte
 returned. The text match is the backend's (SQLite FTS5 or PostgreSQL, see `backends`);
 everything else is SQL over the catalogue shared by both, and over the facet tables the
 indexer keeps (see `facets`). A search costs one statement for the total and all facets
-(cached for anonymous users, see `cache`), one for the page, and one per related table of
-the page.
+(cached for anonymous users, see `cache`), one for the page's ids, and one batch for the
+page's rows (see `pages`).
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from datasud.catalog.models import Dataset, Resource, Tag, Theme
+from datasud.catalog.models import Dataset
 
 from . import cache
 from . import facets as facet_counts
 from .backends import SearchBackend, get_backend
 from .documents import PUBLIC, PUBLIC_ARCHIVED
 from .filters import filter_datasets
+from .pages import load_page
 from .query import DEFAULT_SORT, FACETS, SORTS, FacetValue, SearchQuery, SearchResult
 from .text import Terms, parse_query
 
 __all__ = ["FACETS", "SORTS", "FacetValue", "SearchQuery", "SearchResult", "search_datasets"]
 
-# Related rows that pages and the API show with each dataset, joined in the page's query.
-PAGE_SELECT_RELATED = ("organisation", "licence")
-# Name of the common table expression holding the text matches.
+# Names of common table expressions: the text matches; the drafts and private datasets a
+# signed-in user may see (outside the public catalogue's running totals).
 MATCHES = "search_matches"
-# Lists show the formats of the resources, nothing else of them: only these columns are
-# loaded, which matters for datasets with hundreds of files.
-RESOURCE_FIELDS = ("id", "dataset_id", "format", "position", "title")
+UNLISTED = "search_unlisted"
 
 
 def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchResult:
@@ -51,14 +46,15 @@ def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchRe
     `facet_limit=0` skips facets. A page past the end is empty, not an error.
     """
     query = query.normalised()
-    # Anonymous searches outside transactions share their counts: cached, and read from
-    # the indexer's running totals where they cover the whole public catalogue.
-    token = cache.shared_token(user)
+    # Outside transactions, counts over the whole public catalogue are read from the
+    # indexer's running totals; anonymous searches also share their counts (cached).
+    token = cache.committed_token()
     search = _Search(user, query, parse_query(query.q), get_backend(),
                      use_totals=token is not None)
     signature = repr((query.q, sorted(query.selected().items()), query.include_archived,
                       facet_limit))
-    total, facets, relaxed = cache.cached(token, signature, lambda: search.count(facet_limit))
+    total, facets, relaxed = cache.cached(cache.shared_token(user, token), signature,
+                                          lambda: search.count(facet_limit))
     search.any_word = relaxed
     sort = query.sort
     if sort == "relevance" and not search.terms:
@@ -78,7 +74,7 @@ class _Search:
         self.query = query
         self.terms = terms
         self.backend = backend
-        # The user sees the public catalogue, and counts may come from `FacetCount`.
+        # Counts of the public catalogue may come from `FacetCount`.
         self.use_totals = use_totals
         self.any_word = False
         self._datasets: dict[str | None, QuerySet] = {}
@@ -106,8 +102,9 @@ class _Search:
         # the visibility rules run once: `base`, with every filter, for the total and most
         # facets; `base_<facet>`, without that facet's own filter, for a facet with
         # selected values, so that its other values keep counts one may add (OR). A set
-        # with neither text nor filter, seen anonymously, is the public catalogue: its
-        # counts are the indexer's running totals, and it needs no CTE.
+        # with neither text nor filter is the public catalogue, whose counts are the
+        # indexer's running totals, plus, for signed-in users, the drafts and private
+        # datasets they may see, listed and counted (with their total, counted live).
         materialized = self.backend.materialized
         selected = self.query.selected()
         bases: dict[str, str | None] = {"base": None}
@@ -115,6 +112,7 @@ class _Search:
             bases.update({f"base_{facet}": facet for facet in FACETS if selected[facet]})
         ctes, params = [], []
         sources: dict[str, facet_counts.Counted] = {}
+        unlisted = False
         scopes = (PUBLIC, PUBLIC_ARCHIVED) if self.query.include_archived else (PUBLIC,)
         if self.terms:
             sql, match_params = self.backend.matches(self.terms, self.any_word)
@@ -123,7 +121,24 @@ class _Search:
         for name, skip in bases.items():
             filtered = any(values for facet, values in selected.items() if facet != skip)
             if self.use_totals and not self.terms and not filtered:
-                sources[name] = facet_counts.Counted(scopes=scopes)
+                if not getattr(self.user, "is_authenticated", False):
+                    sources[name] = facet_counts.Counted(scopes=scopes)
+                    continue
+                # Two halves, each a short range of the visibility index, where the OR of
+                # the user's rules would read it all: the public datasets, only counted,
+                # and the others, listed once whichever base reads them (all unfiltered).
+                visible = self.datasets(skip)
+                if not unlisted:
+                    sql, cte_params = _sql(_unlisted(visible).values_list(
+                        "id", "organisation_id", "licence_id"))
+                    ctes.append(f"{UNLISTED}(id, organisation_id, licence_id) AS "
+                                f"{materialized} ({self.backend.listing(sql)})")
+                    params += cte_params
+                    unlisted = True
+                sql, public_params = _sql(visible.public().values_list("id"))
+                sources[name] = facet_counts.Counted(
+                    scopes=scopes, extra=UNLISTED,
+                    public=(self.backend.listing(sql), public_params))
                 continue
             if self.terms:
                 allowed, base_params = self._allowed(f"{MATCHES}.id", skip)
@@ -139,7 +154,7 @@ class _Search:
             sources[name] = facet_counts.Counted(cte=name)
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
-                                  base_of, selected, facet_limit, materialized)
+                                  base_of, selected, facet_limit, self.backend)
 
     def _allowed(self, id_column: str, skip_facet: str | None = None,
                  probe: bool = False) -> tuple[str, list]:
@@ -162,90 +177,61 @@ class _Search:
             if self.terms:
                 sql, params = self.backend.matches(self.terms, self.any_word)
                 datasets = datasets.filter(id__in=RawSQL(sql, params))
-            datasets = datasets.select_related(*PAGE_SELECT_RELATED).order_by(*SORTS[sort])
-            return _with_related(list(datasets[offset:offset + limit]))
-        # Ranking happens in the database, which returns only the page's ids. The CTE
-        # keeps SQLite from pushing `id IN (...)` into the FTS5 scan as a rowid
-        # constraint, which would run the text match once per visible dataset.
-        ranked, ranked_params = self.backend.ranked_matches(self.terms, self.any_word)
-        allowed, allowed_params = self._allowed(f"{MATCHES}.id", probe=True)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH {MATCHES} AS {self.backend.materialized} ({ranked}) "
-                f"SELECT {MATCHES}.id FROM {MATCHES} WHERE EXISTS ({allowed}) "
-                f"ORDER BY {MATCHES}.score DESC, {MATCHES}.id DESC LIMIT %s OFFSET %s",
-                ranked_params + allowed_params + [limit, offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        by_id = Dataset.objects.select_related(*PAGE_SELECT_RELATED).in_bulk(ids)
-        return _with_related([by_id[pk] for pk in ids if pk in by_id])
+            elif getattr(self.user, "is_authenticated", False):
+                return self._merged_page(sort, offset, limit)
+            # The ids alone, then the page's rows: sorting thousands of matches reads
+            # only the catalogue's table, not their producers and licences too.
+            sql, params = _sql(datasets.order_by(*SORTS[sort])
+                               .values_list("id")[offset:offset + limit])
+            return load_page([row[0] for row in self.backend.query(sql, params)],
+                             self.backend)
+        # Ranking happens in the database, which returns only the page's ids.
+        ranked, ranked_params = self.backend.ranked_visible(
+            self.terms, self.any_word,
+            lambda id_column: self._allowed(id_column, probe=True))
+        rows = self.backend.query(f"SELECT id FROM ({ranked}) AS ranked "
+                                  f"ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
+                                  ranked_params + [limit, offset])
+        return load_page([row[0] for row in rows], self.backend)
+
+    def _merged_page(self, sort: str, offset: int, limit: int) -> list[Dataset]:
+        """A page of a signed-in user's datasets in `sort` order, merged from the public
+        ones and the others they may see.
+
+        Their rules are an OR ("public, or of my organisations"), which no index follows in
+        sort order: the database would sort every visible dataset for one page. Each half
+        alone is read in order from an index, as far as the page's end, and the two merged.
+        """
+        columns = list(dict.fromkeys(["id", *(field.lstrip("-") for field in SORTS[sort])]))
+        # By position: the halves' columns have no names to order by if one is empty SQL.
+        order = ", ".join(f"{columns.index(field.lstrip('-')) + 1} "
+                          f"{'DESC' if field[0] == '-' else 'ASC'}" for field in SORTS[sort])
+        parts, params = [], []
+        for half in (self.datasets().public(), _unlisted(self.datasets())):
+            sql, half_params = _sql(half.order_by(*SORTS[sort])
+                                    .values_list(*columns)[:offset + limit])
+            if len(parts):
+                # The other datasets are few: found from the visibility index, then sorted.
+                sql = self.backend.listing(sql)
+            parts.append(f"SELECT * FROM ({sql}) AS half{len(parts)}")
+            params += half_params
+        rows = self.backend.query(
+            " UNION ALL ".join(parts) + f" ORDER BY {order} LIMIT %s OFFSET %s",
+            params + [limit, offset])
+        return load_page([row[0] for row in rows], self.backend)
 
 
-def _with_related(datasets: list[Dataset]) -> list[Dataset]:
-    """`datasets` (loaded with their producer and licence) given what lists show of them:
-    their themes, tags and resources (three queries).
+def _unlisted(datasets: QuerySet) -> QuerySet:
+    """Those of `datasets` that are not public (drafts, private datasets): outside the
+    running totals and the public catalogue's indexes.
 
-    Like `prefetch_related`, this fills each dataset's `themes`, `tags` and `resources`
-    (read them with `.all()`), but without building one queryset per dataset and relation
-    nor compiling ORM queries, which cost more than the rest of a search: querysets chained
-    on these (`.filter()`...) are not bound to the dataset, so query `Dataset` for those.
-    Only the columns of `RESOURCE_FIELDS` of resources are loaded (the others are deferred).
+    The same as `.exclude(status="published", private=False)`, but spelled as ranges of
+    the visibility index, which SQLite then reads three short stretches of, where the
+    negation would have it read every public dataset.
     """
-    if not datasets:
-        return []
-    ids = [dataset.pk for dataset in datasets]
-    themes: dict[int, list[Theme]] = defaultdict(list)
-    for dataset_id, theme in _related_rows(
-            Theme, [f.attname for f in Theme._meta.concrete_fields], Dataset.themes.through,
-            "theme_id", ids, ("position", "name", "id")):
-        themes[dataset_id].append(theme)
-    tags: dict[int, list[Tag]] = defaultdict(list)
-    for dataset_id, tag in _related_rows(Tag, ["id", "name"], Dataset.tags.through, "tag_id",
-                                         ids, ("name", "id")):
-        tags[dataset_id].append(tag)
-    resources: dict[int, list[Resource]] = defaultdict(list)
-    for dataset_id, resource in _related_rows(Resource, list(RESOURCE_FIELDS), None, None, ids,
-                                              ("position", "id")):
-        resources[dataset_id].append(resource)
-    for dataset in datasets:
-        dataset._prefetched_objects_cache = {
-            "themes": _loaded(Theme, themes[dataset.pk]),
-            "tags": _loaded(Tag, tags[dataset.pk]),
-            "resources": _loaded(Resource, resources[dataset.pk]),
-        }
-    return datasets
-
-
-def _related_rows(model, fields: list[str], link, link_column: str | None, ids: list[int],
-                  order: tuple[str, ...]) -> list[tuple[int, object]]:
-    """(dataset id, instance of `model` with `fields`) for the datasets `ids`, in `order`:
-    through the many-to-many table `link` (to `model` by `link_column`), or, without
-    `link`, from `model`'s own `dataset_id`."""
-    quote = connection.ops.quote_name
-    # `from_db` takes the values of a partial row in the order of the model's fields.
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in fields]
-    columns = ", ".join(f"r.{quote(model._meta.get_field(name).column)}" for name in fields)
-    marks = ", ".join(["%s"] * len(ids))
-    if link is None:
-        source = f"{quote(model._meta.db_table)} r WHERE r.dataset_id IN ({marks})"
-        owner = "r.dataset_id"
-    else:
-        source = (f"{quote(link._meta.db_table)} x JOIN {quote(model._meta.db_table)} r "
-                  f"ON r.id = x.{quote(link_column)} WHERE x.dataset_id IN ({marks})")
-        owner = "x.dataset_id"
-    ordering = ", ".join(f"r.{quote(model._meta.get_field(name).column)}" for name in order)
-    db = connection.alias
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {owner}, {columns} FROM {source} ORDER BY {ordering}", ids)
-        return [(row[0], model.from_db(db, fields, row[1:])) for row in cursor.fetchall()]
-
-
-def _loaded(model, rows: list) -> QuerySet:
-    """A queryset already holding `rows`, as a prefetch leaves it in a dataset's cache."""
-    queryset = QuerySet(model=model)
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    return queryset
+    published = Dataset.Status.PUBLISHED
+    return datasets.filter(Q(status__lt=published) | Q(status__gt=published)
+                           | Q(status=published, private__in=[True]))
 
 
 def _sql(queryset: QuerySet) -> tuple[str, list]:

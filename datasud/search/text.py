@@ -35,10 +35,12 @@ _stems: dict[str, str] = {}
 
 def unaccent(text: str) -> str:
     """`text` lower-cased (case-folded) and without accents: "Élévation" -> "elevation"."""
-    text = text.casefold().translate(_LIGATURES)
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = text.casefold()
+    if not text.isascii():
+        # NFKD spells some symbols with capitals ("№" -> "No", "Ǽ" -> "Æ" + accent): fold
+        # once more, or the words of such text would change when normalised again.
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    return text.translate(_LIGATURES)
 
 
 def words(text: str) -> list[str]:

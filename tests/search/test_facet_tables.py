@@ -148,17 +148,58 @@ def test_anonymous_counts_from_the_totals_equal_counted_ones(catalogue, make_ind
                                                              outsider, committed_index,
                                                              filters):
     make_indexed("Vélos (archives 2015)", tags=["vélo"], archived_at=timezone.now())
-    # An outsider sees what anonymous visitors see, but signed in: counted every time.
     filters = {"facet_limit": 3, **filters}
     with CaptureQueriesContext(connection) as queries:
         anonymous = search(**filters)
     if sum(1 for key in ("themes", "tags", "licences", "organisations") if key in filters) < 2:
         assert any(FacetCount._meta.db_table in query["sql"] for query in queries)
-    with CaptureQueriesContext(connection) as queries:
+    # An outsider sees what anonymous visitors see; inside a transaction, counted every time.
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         counted = search(user=outsider, **filters)
     assert not any(FacetCount._meta.db_table in query["sql"] for query in queries)
     assert anonymous.total == counted.total
     assert facets_of(anonymous) == facets_of(counted)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("who", ["editor", "staff"])
+@pytest.mark.parametrize("filters", [
+    {},
+    {"include_archived": True},
+    {"themes": ["mobilite-et-transports"], "facet_limit": 1},
+    {"partner": False, "facet_limit": 1},
+])
+def test_signed_in_counts_from_the_totals_equal_counted_ones(request, catalogue, make_indexed,
+                                                             search, committed_index, who,
+                                                             filters):
+    """The public totals plus the drafts and private datasets one may see, counted live,
+    are exactly what counting every visible dataset gives: no more, no less."""
+    user = request.getfixturevalue(who)
+    make_indexed("Vélos (archives 2015)", tags=["vélo"], archived_at=timezone.now())
+    make_indexed("Vélos (brouillon archivé)", tags=["vélo", "archives"],
+                 status=Dataset.Status.DRAFT, archived_at=timezone.now())
+    filters = {"facet_limit": 3, **filters}
+    with CaptureQueriesContext(connection) as queries:
+        from_totals = search(user=user, **filters)
+    assert any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        counted = search(user=user, **filters)
+    assert not any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    assert from_totals.total == counted.total
+    assert facets_of(from_totals) == facets_of(counted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_totals_add_only_what_one_may_see(catalogue, search, editor, outsider,
+                                                    committed_index):
+    # Two drafts and private datasets of the editor's organisation, tagged "vélo", with
+    # the public one: among the biggest tags for the editor, nowhere else.
+    assert counts(search(user=editor, facet_limit=1), "tag") == {"vélo": 3}
+    assert search(user=editor).total == 7
+    assert counts(search(user=outsider), "tag")["vélo"] == 1
+    assert search(user=outsider).total == 5
+    assert counts(search(user=outsider), "partner") == {"true": 2, "false": 3}
+    assert counts(search(user=editor), "partner") == {"true": 2, "false": 5}
 
 
 @pytest.mark.django_db(transaction=True)

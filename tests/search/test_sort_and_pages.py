@@ -85,10 +85,22 @@ def test_the_page_comes_with_its_related_rows(catalogue, search, django_assert_m
 
 
 def test_the_related_rows_are_those_prefetch_related_loads(catalogue, search, staff):
+    import datetime as dt
+
     from datasud.catalog.models import Dataset
 
+    # Values the database returns in its own types (dates, times, booleans, nulls) are
+    # converted as the ORM converts them.
+    Dataset.objects.filter(pk=catalogue["velo"].pk).update(
+        temporal_start=dt.date(2020, 1, 31), published_at=dt.datetime(2021, 5, 4, 3, 2, 1,
+                                                                      tzinfo=dt.UTC))
+
+    def fields(instance):
+        return instance and [getattr(instance, f.attname)
+                             for f in type(instance)._meta.concrete_fields]
+
     def described(datasets):
-        return [(d.pk, d.organisation.slug, d.licence and d.licence.slug,
+        return [(fields(d), fields(d.organisation), fields(d.licence),
                  [(t.pk, t.slug, t.name, t.position) for t in d.themes.all()],
                  [(t.pk, t.name) for t in d.tags.all()],
                  [(r.pk, r.dataset_id, r.format, r.position, r.title)

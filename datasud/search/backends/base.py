@@ -9,6 +9,7 @@ pagination) is plain SQL over the catalogue tables, shared by all backends in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 from ..documents import Document
 from ..text import Terms
@@ -62,3 +63,30 @@ class SearchBackend(ABC):
     @abstractmethod
     def ranked_matches(self, terms: Terms, any_word: bool = False) -> SQL:
         """Like `matches`, plus a column `score`: the higher, the more relevant."""
+
+    def ranked_visible(self, terms: Terms, any_word: bool,
+                       allowed: Callable[[str], SQL]) -> SQL:
+        """Like `ranked_matches`, of the matches `allowed(id_column)` (SQL for
+        `EXISTS (...)`, checking the dataset whose id is in `id_column`) lets through."""
+        ranked, params = self.ranked_matches(terms, any_word)
+        check, check_params = allowed("search_ranked.id")
+        # The CTE keeps SQLite from pushing the check into the FTS5 scan as a rowid
+        # constraint, which would run the text match once per visible dataset.
+        return (f"WITH search_ranked AS {self.materialized} ({ranked}) SELECT id, score "
+                f"FROM search_ranked WHERE EXISTS ({check})", params + check_params)
+
+    def query(self, sql: str, params: list) -> list[tuple]:
+        """The rows of the search statement `sql` (a SELECT)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def fetch_all(self, statements: list[SQL]) -> list[list[tuple]]:
+        """The rows of each SELECT of `statements`, in order: one by one here, in fewer
+        round trips where the database allows it."""
+        results = []
+        with self.connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+        return results
