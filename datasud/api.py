@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.db import DataError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -70,6 +71,10 @@ TAGS = [
                     "regroupements, profil, schémas, exports, SQL en lecture seule. "
                     "Loaded tabular resources: filtered and sorted records, group-by, "
                     "profile, schemas, exports, read-only SQL."},
+    {"name": "Emploi : diagnostic de mobilité",
+     "description": "Le diagnostic d'un projet de mobilité professionnelle (métiers, écart de "
+                    "compétences, mobilités, salaires, tensions), pour les outils des "
+                    "conseillers. The career-mobility diagnostic, for advisors' tools."},
     {"name": "Compte / Account",
      "description": "Votre compte et vos jetons d'API. Your account and your API tokens."},
 ]
@@ -301,6 +306,13 @@ def _on_request_too_big(request, exc: RequestDataTooBig):
 @api.exception_handler(MultiPartParserError)
 def _on_bad_multipart(request, exc: MultiPartParserError):
     return _error(request, 400, f"Corps multipart illisible : {exc}")
+
+
+@api.exception_handler(DataError)
+def _on_data_error(request, exc: DataError):
+    # A value the database refuses (a NUL character in a JSON body, a number out of
+    # range): the client's input, not a server fault.
+    return _error(request, 400, "Valeur refusée : caractère nul ou nombre hors limites.")
 
 
 def get_or_404(queryset: QuerySet, message: str, **lookup):

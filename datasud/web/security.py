@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 DEFAULT_POLICY = {
     "default-src": ["'self'"],
@@ -56,3 +56,25 @@ class ContentSecurityPolicyMiddleware:
                       else "Content-Security-Policy")
             response[header] = self.value
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in an address or a query parameter is refused with 400 at the door.
+
+    No text of the platform may contain one (PostgreSQL cannot even store it), so it is
+    only ever a probe or garbage; without this check it would travel down to a database
+    error (a 500) on PostgreSQL and mean nothing on SQLite."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            message = "Caractère nul (%00) refusé dans l'adresse ou ses paramètres."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            from datasud.web.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)

@@ -241,3 +241,11 @@ def test_reference_lists(anon, theme, licence):
     assert themes[0]["slug"] == theme.slug
     licences = anon.get("/api/1/licences/").json()
     assert licences[0] == {"slug": "lov2", "title": licence.title, "url": "", "is_open": True}
+
+
+def test_a_nul_character_in_a_body_is_never_a_server_error(as_editor, organisation):
+    # SQLite stores it; PostgreSQL refuses it: a 400 then, never a 500.
+    response = as_editor.post("/api/1/datasets/", {"title": "Bus\u0000", "organisation":
+                                                   organisation.slug},
+                              content_type="application/json")
+    assert response.status_code in (201, 400), response.content

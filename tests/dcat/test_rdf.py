@@ -95,7 +95,7 @@ def test_distributions(client, full_catalogue):
     dist = uri(f"/jeux-de-donnees/horaires-bus/ressources/{stored.pk}/")
     assert set(graph.objects(ds, ns.DCAT.distribution)) >= {dist}
     assert len(set(graph.objects(ds, ns.DCAT.distribution))) == 4
-    file_url = uri(stored.file.url)
+    file_url = uri(stored.download_url)
     assert graph.value(dist, ns.DCAT.accessURL) == file_url
     assert graph.value(dist, ns.DCAT.downloadURL) == file_url
     assert graph.value(dist, DCTERMS.format) == URIRef(EU + "file-type/CSV")

@@ -222,6 +222,15 @@ def _api_resource(world, client, kind):
                             f"{world.resources[kind].pk}/"), "api-resource")
 
 
+@read_surface("resource-file", "resource", covers=("catalog:resource_file",))
+def _resource_file(world, client, kind):
+    """The uploaded file itself (never served from the media folder)."""
+    response = client.get(world.resources[kind].download_url)
+    seen = found(response, "resource-file")
+    assert not seen or response["Content-Disposition"].startswith("attachment")
+    return seen
+
+
 # --- Datastore ------------------------------------------------------------------------------
 
 def _datastore(world, kind, rest=""):

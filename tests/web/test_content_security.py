@@ -132,3 +132,13 @@ def test_no_template_needs_what_the_policy_forbids():
         if bad:
             found[str(template.relative_to(root))] = bad
     assert found == {}
+
+
+@pytest.mark.parametrize("url", ["/jeux-de-donnees/?q=a%00b", "/api/1/datasets/?licence=x%00",
+                                 "/api/ogc/collections?f=json%00"])
+def test_nul_characters_are_refused_at_the_door(client, db, url):
+    # Found by schemathesis on PostgreSQL, which cannot store them (a 500 before).
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert "nul" in response.json()["detail"]

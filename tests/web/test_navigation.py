@@ -11,7 +11,7 @@ from datasud.territories import urls as territory_urls
 from datasud.web.templatetags.datasud_web import SECTION_HOMES, SECTIONS
 
 # Not pages: they act and redirect.
-NO_SECTION = {"accounts:logout"}
+NO_SECTION = {"accounts:logout", "catalog:resource_file"}  # not pages
 
 
 

@@ -129,7 +129,7 @@ def test_upload_a_resource(client_for, editor, catalogue, settings):
     assert stored.read_bytes() == content
     assert dataset.activities.filter(action=Activity.Action.RESOURCE_ADDED).exists()
     html = client_for(None).get(dataset.get_absolute_url()).content.decode()
-    assert resource.checksum in html and resource.file.url in html
+    assert resource.checksum in html and resource.download_url in html
 
 
 def test_add_a_remote_resource_and_an_empty_form_is_an_error(client_for, editor, catalogue):
