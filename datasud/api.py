@@ -195,6 +195,8 @@ class DataSudAPI(NinjaAPI):
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 _COMMON_ERRORS = {
+    "400": "Requête refusée (caractère nul, valeur hors limites...), expliquée dans `detail` / "
+           "rejected request (NUL character, value out of range...), explained in `detail`.",
     "401": "Jeton absent, invalide, expiré ou révoqué / missing or invalid token.",
     "404": "Objet introuvable (ou invisible pour vous) / not found (or not visible to you).",
     "422": "Paramètre ou champ invalide, détaillé dans `errors` / invalid parameter or "
@@ -204,8 +206,8 @@ _COMMON_ERRORS = {
 
 def _document_common_errors(schema: dict) -> None:
     """Every operation documents the errors any handler of its shape may answer, so that
-    clients (and generated ones) expect them: 422 when it takes parameters or a body (the
-    validation every operation gets), 404 when its path names an object, 401 when it needs
+    clients (and generated ones) expect them: 400 and 422 when it takes parameters or a
+    body (the request guards and the validation every operation gets), 404 when its path names an object, 401 when it needs
     or accepts a token. Handlers add their own specific codes (400, 403, 409, 413...)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     if "ErrorOut" not in components:
@@ -219,7 +221,7 @@ def _document_common_errors(schema: dict) -> None:
             parameters = operation.get("parameters", [])
             codes = []
             if parameters or "requestBody" in operation:
-                codes.append("422")
+                codes += ["400", "422"]
             if any(p.get("in") == "path" for p in parameters):
                 codes.append("404")
             if "security" in operation:
