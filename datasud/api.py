@@ -207,8 +207,9 @@ _COMMON_ERRORS = {
 def _document_common_errors(schema: dict) -> None:
     """Every operation documents the errors any handler of its shape may answer, so that
     clients (and generated ones) expect them: 400 and 422 when it takes parameters or a
-    body (the request guards and the validation every operation gets), 404 when its path names an object, 401 when it needs
-    or accepts a token. Handlers add their own specific codes (400, 403, 409, 413...)."""
+    body (the request guards and the validation every operation gets), 404 when its path
+    names an object, 401 when it needs or accepts a token. Handlers add their own specific
+    codes (403, 409, 413...)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     if "ErrorOut" not in components:
         definition = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
