@@ -35,6 +35,7 @@ demo: install
 	$(BIN)/datasud createcachetable
 	$(BIN)/datasud load_demo --if-empty
 	$(BIN)/datasud load_datastore_demo
+	$(BIN)/datasud load_employment
 
 run: demo
 	$(BIN)/datasud collectstatic --noinput --verbosity 0
