@@ -21,14 +21,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# Front-end packages from the npm registry, pinned by package-lock.json (axe-core for the
-# browser tests). Without npm they are skipped: only the browser tests need them (CI has npm).
+# Front-end packages from the npm registry, pinned and hash-checked by package-lock.json
+# (MapLibre for the maps, axe-core for the browser tests), fetched by a small Python script
+# so that nothing but Python is needed (tools/npm_lock_install.py; npm itself works too).
 node_modules/.installed: package.json package-lock.json
-	@if command -v npm >/dev/null; then \
-		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
-	else \
-		echo "npm not found: front-end test packages not installed (browser tests skipped)"; \
-	fi
+	$(PYTHON) tools/npm_lock_install.py --lock package-lock.json --dest node_modules
+	touch $@
 
 demo: install
 	$(BIN)/datasud migrate --noinput
@@ -43,7 +41,7 @@ run: demo
 	$(BIN)/datasud runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check datasud tests benchmarks
+	$(BIN)/ruff check datasud tests benchmarks tools
 
 format: install
 	$(BIN)/ruff format datasud tests benchmarks
