@@ -9,6 +9,7 @@ nothing holds more than one batch, and DuckDB spills to disk.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -132,9 +133,14 @@ def _layers(source: Path, fmt: str, limits: IngestLimits) -> list[tuple[str, str
     return [(str(source), str(name)) for name, _geometry_type in layers]
 
 
+# An absolute path in a GDAL message ("/vsizip//srv/.../x.zip/a.shp"): only its last part
+# is shown, the server's folders are nobody's business.
+_ABSOLUTE_PATH = re.compile(r"(?:/vsizip/)?/(?:[^\s/:]+/)+([^\s/:]*)")
+
+
 def _gdal_detail(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text.replace("/vsizip/", "")[:300]
+    return _ABSOLUTE_PATH.sub(r"\1", text)[:300]
 
 
 def _source_crs(info: dict, fmt: str, label: str) -> str:
