@@ -213,7 +213,7 @@ def run(repeat: int, points: int, arcep: bool) -> dict:
     return results
 
 
-TILE_PATH = "/api/ogc/collections/{collection}/tiles/WebMercatorQuad/{z}/{y}/{x}"
+TILE_PATH = "/tuiles/{collection}/{z}/{x}/{y}.mvt"
 
 
 def tiles_latencies(port: int, collection: str) -> dict:

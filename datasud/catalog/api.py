@@ -16,6 +16,7 @@ from datasud.api import (
     page_of,
     paginate,
 )
+from datasud.search.area import InvalidBBox, parse_bbox
 from datasud.search.services import SearchQuery, search_datasets
 from datasud.territories.models import Territory
 
@@ -103,10 +104,14 @@ def _visible_dataset(request: HttpRequest, slug: str, detailed: bool = False) ->
                 "means OR within its facet, facets combine with AND.",
 )
 def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]):
+    try:
+        bbox = parse_bbox(filters.bbox)
+    except InvalidBBox as exc:
+        raise CatalogError(str(exc), "bbox") from None
     result = search_datasets(request.auth, SearchQuery(
         q=filters.q, themes=filters.theme, organisations=filters.organisation,
         tags=filters.tag, licences=filters.licence, formats=filters.format,
-        territories=filters.territory, partner=filters.partner, sort=filters.sort,
+        territories=filters.territory, partner=filters.partner, bbox=bbox, sort=filters.sort,
         page=filters.page, page_size=filters.page_size,
     ))
     body = page_of(request, result.datasets, result.total, result.page, result.page_size)

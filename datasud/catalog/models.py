@@ -125,6 +125,9 @@ class Tag(models.Model):
         return self.name
 
 
+SPATIAL_FIELDS = ("spatial_west", "spatial_south", "spatial_east", "spatial_north")
+
+
 class Dataset(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
@@ -185,6 +188,17 @@ class Dataset(models.Model):
     # Where the record came from when it was imported or harvested (empty when made here).
     source_id = models.CharField(_("identifiant d'origine"), max_length=100, blank=True)
     source_url = models.URLField(_("page d'origine"), max_length=500, blank=True)
+    # Spatial extent in WGS84 (`spatial_bbox`): the union of the extents of the current geo
+    # tables when there are any, else of the declared territories' outlines; kept by
+    # `datasud.geo.extent`. Four plain columns so that a search by map area is a range
+    # predicate any database indexes.
+    spatial_west = models.FloatField(_("emprise : ouest"), null=True, blank=True,
+                                     editable=False)
+    spatial_south = models.FloatField(_("emprise : sud"), null=True, blank=True,
+                                      editable=False)
+    spatial_east = models.FloatField(_("emprise : est"), null=True, blank=True, editable=False)
+    spatial_north = models.FloatField(_("emprise : nord"), null=True, blank=True,
+                                      editable=False)
 
     objects = DatasetQuerySet.as_manager()
 
@@ -200,13 +214,32 @@ class Dataset(models.Model):
             models.Index(fields=["status", "-modified_at"], name="dataset_status_modified"),
             models.Index(fields=["status", "-created_at"], name="dataset_status_created"),
             models.Index(fields=["source_id"]),
+            # Search by map area: west <= east edge of the area, and the other three.
+            models.Index(fields=["spatial_west", "spatial_east"], name="dataset_spatial_we"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        # The extent is derived data, written only by `datasud.geo.extent` (with update()):
+        # saving an instance read before it changed must not put the old extent back.
+        if (not self._state.adding and kwargs.get("update_fields") is None
+                and not kwargs.get("force_insert")):
+            deferred = self.get_deferred_fields()  # as Django's save() leaves them out
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in SPATIAL_FIELDS
+                                       and f.attname not in deferred]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:dataset", args=[self.slug])
+
+    @property
+    def spatial_bbox(self) -> list[float] | None:
+        """`[west, south, east, north]` in WGS84 degrees, or None when unknown."""
+        box = [self.spatial_west, self.spatial_south, self.spatial_east, self.spatial_north]
+        return None if None in box else box
 
     @property
     def is_public(self) -> bool:

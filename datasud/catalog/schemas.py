@@ -185,6 +185,11 @@ class DatasetSummary(Schema):
     archived_at: dt.datetime | None = Field(None, description="Archivé : gardé pour mémoire, "
                                             "plus mis à jour / kept, no longer maintained")
     page_url: str | None
+    spatial_bbox: list[float] | None = Field(
+        None, min_length=4, max_length=4,
+        description="Emprise `[ouest, sud, est, nord]` en WGS84 : celle des données "
+                    "géographiques, sinon des territoires déclarés / extent in WGS84",
+        examples=[[5.2, 43.2, 5.6, 43.4]])
 
     @staticmethod
     def resolve_tags(obj: Dataset) -> list[str]:
@@ -272,6 +277,10 @@ class DatasetFilters(PageParams):
     territory: list[str] = Field([], description="Clé de territoire (trouve aussi les jeux de "
                                  "ses EPCI, département, région)", examples=[["commune:13055"]])
     partner: bool | None = Field(None, description="Producteurs partenaires de la Région")
+    bbox: str = Field("", max_length=200, description="Zone géographique `ouest,sud,est,nord` "
+                      "(longitudes et latitudes WGS84) : les jeux dont l'emprise la croise / "
+                      "map area, datasets whose extent intersects it",
+                      examples=["5.2,43.2,5.6,43.4"])
     sort: SortName = Field("relevance", description="`relevance` sans `q` vaut `-modified`")
 
 

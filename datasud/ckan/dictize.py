@@ -8,6 +8,7 @@ where it does): `frequency`, `temporal_start`, `temporal_end`, `territories` (ke
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -149,9 +150,20 @@ def extras(ctx: Context, dataset: Dataset, territories: list) -> list[dict]:
         "issued": iso(dataset.published_at),
         "archived": iso(dataset.archived_at),
         "datasud_page": ctx.absolute(dataset.get_absolute_url()),
+        # ckanext-spatial's extra: the extent as a GeoJSON polygon (WGS84).
+        "spatial": spatial_geojson(dataset.spatial_bbox),
     }
     return [{"key": key, "value": value} for key, value in sorted(values.items())
             if value is not None]
+
+
+def spatial_geojson(bbox: list[float] | None) -> str | None:
+    """A dataset's extent as the GeoJSON Polygon text ckanext-spatial stores in `spatial`."""
+    if bbox is None:
+        return None
+    west, south, east, north = bbox
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
 @dataclass

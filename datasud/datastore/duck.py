@@ -16,13 +16,22 @@ spatial extension is loaded from the file shipped in the `duckdb-extension-spati
 """
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-import duckdb
-import duckdb_extension_spatial
-from django.conf import settings
+# DuckDB's Python binding tries `import pandas` for every bound parameter it converts; without
+# pandas installed each failed attempt walks sys.path again (a 1,000-value IN list took 330 ms
+# instead of 60). Recording pandas as absent makes the attempt fail at once; nothing changes
+# where pandas is really installed.
+if importlib.util.find_spec("pandas") is None:
+    sys.modules.setdefault("pandas", None)
+
+import duckdb  # noqa: E402 - after the pandas note above
+import duckdb_extension_spatial  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 # Settings every connection gets: nothing is fetched from the network, ever.
 _BASE_CONFIG = {

@@ -14,7 +14,7 @@ from datasud.catalog.models import Dataset, Licence, Resource
 
 from . import uris
 from .agents import add_contact_point, add_organisation
-from .locations import add_territory
+from .locations import add_extent, add_territory
 from .namespaces import ADMS, DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, SPDX, XSD
 from .services import add_datastore_service
 from .vocabularies import (
@@ -94,8 +94,12 @@ def add_dataset(graph: Graph, dataset: Dataset) -> URIRef:
         graph.add((node, DCTERMS.accrualPeriodicity,
                    add_concept(graph, "frequency", code, label, (DCTERMS.Frequency,))))
     _add_temporal(graph, node, dataset)
-    for territory in dataset.territories.all():
+    territories = list(dataset.territories.all())
+    for territory in territories:
         graph.add((node, DCTERMS.spatial, add_territory(graph, territory)))
+    extent = add_extent(graph, dataset, territories)
+    if extent is not None:
+        graph.add((node, DCTERMS.spatial, extent))
     licence = add_licence(graph, dataset.licence)
     for resource in dataset.resources.all():
         graph.add((node, DCAT.distribution,

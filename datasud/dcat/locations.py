@@ -1,7 +1,7 @@
 """Spatial coverage: territories as dct:Location with their bounding box."""
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from datasud.territories.models import Territory
 
@@ -35,4 +35,17 @@ def add_territory(graph: Graph, territory: Territory) -> URIRef:
     wkt = bbox_wkt(territory.bbox)
     if wkt:
         graph.add((node, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
+    return node
+
+
+def add_extent(graph: Graph, dataset, territories: list[Territory]) -> BNode | None:
+    """The dataset's own extent (`Dataset.spatial_bbox`: its geo data's, else its
+    territories') as a dct:Location with a dcat:bbox, as GeoDCAT-AP harvesters read it;
+    None when unknown or when one of its `territories` already has that very bbox."""
+    wkt = bbox_wkt(dataset.spatial_bbox)
+    if wkt is None or any(bbox_wkt(t.bbox) == wkt for t in territories):
+        return None
+    node = BNode(f"extent-{dataset.pk}")
+    graph.add((node, RDF.type, DCTERMS.Location))
+    graph.add((node, DCAT.bbox, Literal(wkt, datatype=GSP.wktLiteral)))
     return node

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from datasud.catalog.models import Dataset
-from datasud.datastore.access import served_table
 from datasud.datastore.models import Table
+
+from .crs import offered_crs
 
 COLLECTION_ID = re.compile(r"^resource_(\d{1,12})(?:_(\d{1,4}))?$")
 NOT_FOUND = "Collection introuvable."
@@ -40,6 +42,11 @@ class Collection:
     def properties(self) -> list[tuple[str, str]]:
         """(name, DuckDB type) of the columns other than the geometry."""
         return [(n, t) for n, t in self.table.column_pairs if n != self.geometry_column]
+
+    @property
+    def offered_crs(self) -> list[str]:
+        """The CRS codes features may be asked in (OGC API Features Part 2)."""
+        return offered_crs(self.geo.get("source_crs"))
 
     @property
     def temporal_column(self) -> str | None:
@@ -79,13 +86,14 @@ def get_collection(user, collection_id: str) -> Collection:
     resource_id, position = int(found[1]), int(found[2] or 1)
     if found[2] == "1":
         raise Http404(NOT_FOUND)  # the first table is resource_12, never resource_12_1
-    try:
-        served = served_table(user, resource_id, position)
-    except Http404:
-        raise Http404(NOT_FOUND) from None
-    table = (Table.objects.filter(pk=served.pk, geo__isnull=False)
-             .select_related("load", "load__resource", "load__resource__dataset")
-             .defer("profile", "table_schema", "validation").first())
-    if table is None:
+    # One indexed query for the table, its version, resource and dataset, and the dataset's
+    # visibility (an EXISTS on `visible_to`): every OGC request starts here.
+    visible = Dataset.objects.visible_to(user).filter(pk=OuterRef("load__resource__dataset_id"))
+    tables = list(Table.objects.filter(load__resource_id=resource_id, load__is_current=True,
+                                       position=position - 1, geo__isnull=False)
+                  .filter(Exists(visible))
+                  .select_related("load", "load__resource", "load__resource__dataset")
+                  .defer("profile", "table_schema", "validation").order_by()[:1])
+    if not tables:
         raise Http404(NOT_FOUND)
-    return _collection(table)
+    return _collection(tables[0])

@@ -1,6 +1,9 @@
-"""The OpenAPI 3.0 document of the OGC API Features service (Part 1 Core + GeoJSON)."""
+"""The OpenAPI 3.0 document of the OGC API Features service (Part 1 Core + GeoJSON, Part 2
+CRS, Part 3 filters and queryables)."""
 from __future__ import annotations
 
+from .cql2 import LANGUAGES, MAX_FILTER_LENGTH
+from .crs import CRS84_URI
 from .features import DEFAULT_LIMIT, MAX_LIMIT
 
 _JSON = {"application/json": {"schema": {"type": "object"}}}
@@ -10,6 +13,10 @@ _EXCEPTION = {"application/json": {"schema": {"$ref": "#/components/schemas/exce
 _ERROR = {"description": "Requête invalide (message dans « description »).",
           "content": _EXCEPTION}
 _NOT_FOUND = {"description": "Introuvable.", "content": _EXCEPTION}
+_SCHEMA_JSON = {"application/schema+json": {"schema": {"type": "object"}}}
+_CRS_HELP = ("URI d'un système de coordonnées proposé par la collection (liste « crs » de la "
+             "collection : CRS84, EPSG:4326, EPSG:2154 et celui de la source) ; coordonnées "
+             "dans l'ordre des axes de ce système (latitude d'abord pour EPSG:4326).")
 
 
 def _param(name: str, description: str, schema: dict, *, where: str = "query",
@@ -41,16 +48,33 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
                                                  else {})}, where="path", required=True)
     feature_id = _param("featureId", "Identifiant de l'entité (numéro de ligne).",
                         {"type": "integer", "minimum": 1}, where="path", required=True)
+    crs = _param("crs", "Système de coordonnées des géométries renvoyées. " + _CRS_HELP,
+                 {"type": "string", "format": "uri", "default": CRS84_URI}, style="form",
+                 explode=False)
     items_params = [
-        collection_id,
+        collection_id, crs,
         _param("limit", f"Nombre d'entités par page (au plus {MAX_LIMIT}).",
                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
                 "default": DEFAULT_LIMIT}, style="form", explode=False),
         _param("offset", "Nombre d'entités à sauter.",
                {"type": "integer", "minimum": 0, "default": 0}),
-        _param("bbox", "Emprise : lon min, lat min, lon max, lat max (CRS84).",
+        _param("bbox", "Emprise : lon min, lat min, lon max, lat max (CRS84), ou dans "
+               "l'ordre des axes du système de « bbox-crs ».",
                {"type": "array", "minItems": 4, "maxItems": 6,
                 "items": {"type": "number"}}, style="form", explode=False),
+        _param("bbox-crs", "Système de coordonnées de « bbox ». " + _CRS_HELP,
+               {"type": "string", "format": "uri", "default": CRS84_URI}, style="form",
+               explode=False),
+        _param("filter", "Filtre CQL2 sur les propriétés (voir /queryables) et la géométrie, "
+               "par exemple nom LIKE 'Saint%' AND S_INTERSECTS(geometry, BBOX(5,43,6,44)).",
+               {"type": "string", "maxLength": MAX_FILTER_LENGTH}, style="form",
+               explode=False),
+        _param("filter-lang", "Encodage du filtre.",
+               {"type": "string", "enum": list(LANGUAGES), "default": LANGUAGES[0]},
+               style="form", explode=False),
+        _param("filter-crs", "Système de coordonnées des géométries du filtre. " + _CRS_HELP,
+               {"type": "string", "format": "uri", "default": CRS84_URI}, style="form",
+               explode=False),
         _param("datetime", "Date ou intervalle RFC 3339 (« .. » pour une borne ouverte), "
                "appliqué à la première propriété de type date.", {"type": "string"},
                style="form", explode=False),
@@ -59,9 +83,10 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
         "openapi": "3.0.3",
         "info": {"title": "DataSud — OGC API Features",
                  "description": "Les données géographiques de DataSud, plateforme des données "
-                                "ouvertes de la Région Sud, selon OGC API Features (partie 1). "
-                                "Chaque propriété d'une collection est aussi un filtre "
-                                "d'égalité sur /items.",
+                                "ouvertes de la Région Sud, selon OGC API Features (parties 1, 2 "
+                                "et 3 : systèmes de coordonnées, filtres CQL2). Chaque "
+                                "propriété d'une collection est aussi un filtre d'égalité "
+                                "sur /items.",
                  "version": "1.0.0",
                  "license": {"name": "Licence de chaque jeu de données"}},
         "servers": [{"url": base_url.rstrip("/")}],
@@ -80,7 +105,10 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
             "/collections/{collectionId}/items": _get("Entités d'une collection",
                                                       "getFeatures", _GEOJSON, items_params),
             "/collections/{collectionId}/items/{featureId}": _get(
-                "Une entité", "getFeature", _GEOJSON, [collection_id, feature_id]),
+                "Une entité", "getFeature", _GEOJSON, [collection_id, feature_id, crs]),
+            "/collections/{collectionId}/queryables": _get(
+                "Propriétés filtrables (JSON Schema)", "getQueryables", _SCHEMA_JSON,
+                [collection_id]),
         },
         "components": {
             "parameters": {"f": _param("f", "Format de la réponse.",

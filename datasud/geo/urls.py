@@ -1,4 +1,5 @@
-"""OGC API Features: /api/ogc/ (landing page), conformance, api, collections, items.
+"""OGC API Features: /api/ogc/ (landing page), conformance, api, collections, items,
+queryables.
 
 Paths follow the standard, without trailing slash; one is tolerated, as GIS clients
 differ on it.
@@ -15,6 +16,8 @@ urlpatterns = [
     re_path(r"^collections/?$", views.collections, name="collections"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/?$", views.collection, name="collection"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/items/?$", views.items, name="items"),
+    re_path(r"^collections/(?P<collection_id>[^/]+)/queryables/?$", views.queryables,
+            name="queryables"),
     re_path(r"^collections/(?P<collection_id>[^/]+)/items/(?P<feature_id>[^/]+)/?$",
             views.item, name="item"),
 ]

@@ -1,5 +1,6 @@
-"""OGC API Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0) over the datastore's geo
-tables. Thin: parse, ask `collections` / `features`, render JSON or an HTML page.
+"""OGC API Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0; Part 2 CRS; Part 3 CQL2
+filters and queryables) over the datastore's geo tables. Thin: parse, ask `collections` /
+`features` / `queryables`, render JSON or an HTML page.
 
 Callers are the signed-in user of the pages, or an API token (`Authorization: Bearer`,
 `X-API-KEY`) for GIS software; what they may not see answers 404, like what does not exist.
@@ -20,16 +21,35 @@ from datasud.accounts.models import ApiToken
 from datasud.datastore.errors import QueryError
 
 from .collections import Collection, get_collection, visible_collections
-from .features import CRS84, get_feature, parse_items_query, query_items
+from .crs import CRS84_URI, crs_label, crs_uri
+from .features import get_feature, output_crs, parse_items_query, query_items
 from .negotiation import wanted_format
 from .openapi import openapi_document
+from .queryables import queryables as queryables_document
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
 ]
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+SCHEMA_JSON = "application/schema+json"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 
@@ -156,18 +176,20 @@ def _collection_json(request: HttpRequest, collection: Collection) -> dict:
     data = {
         "id": collection.id, "title": collection.title,
         "description": collection.description[:2000], "itemType": "feature",
-        "crs": [CRS84], "storageCrs": CRS84,
+        "crs": [crs_uri(code) for code in collection.offered_crs], "storageCrs": CRS84_URI,
         "links": _links(request, "collection", collection.id) + [
             {"href": _url(request, "items", collection.id), "rel": "items",
              "type": GEOJSON, "title": "Entités (GeoJSON)"},
             {"href": _url(request, "items", collection.id, f="html"), "rel": "items",
              "type": "text/html", "title": "Entités (HTML)"},
+            {"href": _url(request, "queryables", collection.id), "rel": QUERYABLES_REL,
+             "type": SCHEMA_JSON, "title": "Propriétés filtrables (JSON Schema)"},
             {"href": request.build_absolute_uri(collection.dataset_url), "rel": "describedby",
              "type": "text/html", "title": f"Jeu de données : {collection.dataset_title}"},
         ],
     }
     if bbox:
-        data["extent"] = {"spatial": {"bbox": [bbox], "crs": CRS84}}
+        data["extent"] = {"spatial": {"bbox": [bbox], "crs": CRS84_URI}}
     return data
 
 
@@ -188,7 +210,8 @@ def collection(request: HttpRequest, fmt: str, collection_id: str):
     if fmt == "html":
         return _html(request, "geo/collection.html", found.title, {
             "data": data, "collection": found, "json_url": data["links"][0]["href"],
-            "properties": found.properties, "geo": found.geo})
+            "properties": found.properties, "geo": found.geo,
+            "crs_list": [(crs_uri(code), crs_label(code)) for code in found.offered_crs]})
     return _json(data)
 
 
@@ -219,14 +242,23 @@ def items(request: HttpRequest, fmt: str, collection_id: str):
             "names": [n for n, _ in found.properties], "links": links,
             "json_url": links[0]["href"], "first": query.offset + 1,
             "last": query.offset + page.number_returned,
-            "next": _html_link(links, "next"), "prev": _html_link(links, "prev")})
+            "next": _html_link(links, "next"), "prev": _html_link(links, "prev"),
+            "filter_text": request.GET.get("filter", "") if request.GET.get(
+                "filter-lang", "cql2-text") == "cql2-text" else "",
+            "queryables_url": _url(request, "queryables", collection_id, f="html")})
     head = {"type": "FeatureCollection", "numberMatched": page.number_matched,
             "numberReturned": page.number_returned,
             "timeStamp": _now(), "links": links}
     # The features are already GeoJSON text: splice them in rather than re-encode them.
     body = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",".join(
         page.features) + "]}"
-    return HttpResponse(body, content_type=GEOJSON)
+    return _with_crs(HttpResponse(body, content_type=GEOJSON), query.crs)
+
+
+def _with_crs(response: HttpResponse, code: str) -> HttpResponse:
+    # Part 2: the CRS of the coordinates, always said, even for the default CRS84.
+    response["Content-Crs"] = f"<{crs_uri(code)}>"
+    return response
 
 
 def _html_link(links: list[dict], rel: str) -> str | None:
@@ -243,7 +275,8 @@ def _now() -> str:
 @ogc_view
 def item(request: HttpRequest, fmt: str, collection_id: str, feature_id: str):
     found = get_collection(request.user, collection_id)
-    feature = get_feature(found, feature_id)
+    crs = output_crs(request.GET, found)
+    feature = get_feature(found, feature_id, crs)
     if feature is None:
         raise Http404("Entité introuvable.")
     links = _links(request, "item", collection_id, feature_id, json_type=GEOJSON) + [
@@ -253,4 +286,15 @@ def item(request: HttpRequest, fmt: str, collection_id: str, feature_id: str):
         return _html(request, "geo/item.html", f"{found.title} — {feature_id}", {
             "collection": found, "feature": json.loads(feature), "json_url": links[0]["href"]})
     body = feature[:-1] + ',"links":' + json.dumps(links, ensure_ascii=False) + "}"
-    return HttpResponse(body, content_type=GEOJSON)
+    return _with_crs(HttpResponse(body, content_type=GEOJSON), crs)
+
+
+@ogc_view
+def queryables(request: HttpRequest, fmt: str, collection_id: str):
+    found = get_collection(request.user, collection_id)
+    data = queryables_document(found, _url(request, "queryables", collection_id))
+    if fmt == "html":
+        return _html(request, "geo/queryables.html", found.title, {
+            "collection": found, "data": data,
+            "json_url": _url(request, "queryables", collection_id, f="json")})
+    return _json(data, SCHEMA_JSON)

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from datasud.catalog.models import Dataset
 from datasud.territories.models import Territory
 
+from .area import intersecting
 from .models import DatasetFacet
 from .query import SearchQuery
 
@@ -87,4 +88,6 @@ def filter_datasets(datasets: QuerySet, query: SearchQuery, skip: str | None = N
     for facet, values in query.selected().items():
         if values and facet != skip:
             datasets = datasets.filter(FILTERS[facet](values))
+    if query.bbox is not None:  # not a facet: always applied
+        datasets = datasets.filter(intersecting(query.bbox))
     return datasets

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from datasud.catalog.models import Dataset
 
+from .area import InvalidBBox, check_bbox
 from .text import MAX_QUERY_LENGTH
 
 # Sort names accepted from users -> dataset ordering; "relevance" needs a text query and
@@ -41,6 +42,8 @@ class SearchQuery:
     formats: list[str] = field(default_factory=list)         # Resource.format
     territories: list[str] = field(default_factory=list)     # Territory.key "commune:13055"
     partner: bool | None = None                              # producer is a partner
+    # Map area (west, south, east, north in WGS84): datasets whose extent intersects it.
+    bbox: tuple[float, float, float, float] | None = None
     sort: str = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -66,11 +69,22 @@ class SearchQuery:
             formats=_values(self.formats, lower=True),
             territories=_values(self.territories),
             partner=None if self.partner is None else bool(self.partner),
+            bbox=_bbox(self.bbox),
             sort=self.sort if self.sort in SORTS else "relevance",
             page=min(max(_int(self.page, 1), 1), MAX_PAGE),
             page_size=min(max(_int(self.page_size, DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE),
             include_archived=bool(self.include_archived),
         )
+
+
+def _bbox(value) -> tuple[float, float, float, float] | None:
+    # Edges parse and explain bad areas (`area.parse_bbox`); here an unsound one is dropped.
+    if value is None:
+        return None
+    try:
+        return check_bbox(*value)
+    except (InvalidBBox, TypeError, ValueError):
+        return None
 
 
 def _int(value, default: int) -> int:

@@ -52,7 +52,7 @@ def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchRe
     search = _Search(user, query, parse_query(query.q), get_backend(),
                      use_totals=token is not None)
     signature = repr((query.q, sorted(query.selected().items()), query.include_archived,
-                      facet_limit))
+                      facet_limit, query.bbox))
     total, facets, relaxed = cache.cached(cache.shared_token(user, token), signature,
                                           lambda: search.count(facet_limit))
     search.any_word = relaxed
@@ -119,7 +119,8 @@ class _Search:
             ctes.append(f"{MATCHES} AS {materialized} ({sql})")
             params += match_params
         for name, skip in bases.items():
-            filtered = any(values for facet, values in selected.items() if facet != skip)
+            filtered = (any(values for facet, values in selected.items() if facet != skip)
+                        or self.query.bbox is not None)
             if self.use_totals and not self.terms and not filtered:
                 if not getattr(self.user, "is_authenticated", False):
                     sources[name] = facet_counts.Counted(scopes=scopes)

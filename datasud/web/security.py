@@ -7,6 +7,9 @@ forms posting only to the platform. Two allowances, each for a reason:
   the datastore and are set by Swagger UI on the API docs page; an attribute cannot load or
   run anything, unlike a `<style>` element, which stays forbidden (`style-src 'self'`).
 - `img-src data:`: icons embedded in stylesheets (Swagger UI, the admin).
+Maps (MapLibre, `geo/map.js`) need no allowance: MapLibre starts its web worker as a module
+from its own same-origin file, which `script-src 'self'` covers (`worker-src` falls back to
+it); it would want `blob:` only if served from another origin, which the platform never does.
 
 `DATASUD_CSP_REPORT_ONLY=1` sends the same policy as `Content-Security-Policy-Report-Only`,
 for trying a change on a live site before enforcing it.

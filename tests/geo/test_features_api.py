@@ -96,7 +96,9 @@ BAD_PARAMETERS = [
     ({"offset": "-1"}, "supérieur ou égal à 0"),
     ({"population": "3"}, "Paramètre inconnu"),
     ({"datetime": "2024-01-01"}, "pas de propriété temporelle"),
-    ({"crs": "EPSG:2154"}, "CRS84"),
+    ({"crs": "EPSG:3857"}, "pas proposé"),
+    ({"bbox-crs": "urn:nope"}, "pas proposé"),
+    ({"filter": "nom = "}, "position 7"),
     ({"f": "xml"}, "Format inconnu"),
 ]
 
@@ -195,3 +197,33 @@ def test_second_layer_is_its_own_collection(upload, make_dataset, tmp_path):
 def test_write_methods_are_refused(collection_id):
     response = Client().post(f"{BASE}/collections/{collection_id}/items", {})
     assert response.status_code == 405
+
+
+def test_pages_follow_file_order_without_order_by(collection_id):
+    # The items query has no ORDER BY (it made DuckDB read the file twice): pages rely on
+    # the query database preserving insertion order. If that setting ever changes, paging
+    # would shuffle: this test says so.
+    from datasud.datastore import duck
+
+    setting = duck.query_cursor().execute(
+        "SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    assert setting is True
+    seen = []
+    for offset in (0, 3, 6, 9):
+        body = get(f"/collections/{collection_id}/items", limit=3, offset=offset).json()
+        seen += [f["id"] for f in body["features"]]
+        assert body["numberMatched"] == 10
+    assert seen == list(range(1, 11))
+    filtered = [get(f"/collections/{collection_id}/items", limit=2, offset=offset,
+                    filter="code LIKE '13%'").json() for offset in (0, 2)]
+    assert [f["properties"]["code"] for page in filtered for f in page["features"]] == [
+        "13055", "13004", "13001", "13005"]
+    assert {page["numberMatched"] for page in filtered} == {4}
+
+
+def test_openapi_documents_parts_2_and_3(collection_id):
+    spec = get("/api").json()
+    names = {p["name"] for p in spec["paths"]["/collections/{collectionId}/items"]["get"][
+        "parameters"] if "name" in p}
+    assert {"crs", "bbox-crs", "filter", "filter-lang", "filter-crs"} <= names
+    assert "/collections/{collectionId}/queryables" in spec["paths"]

@@ -228,6 +228,10 @@ class _Writer:
         _insert_links(Themes, "theme", themes)
         _insert_links(Territories, "territory", territories)
         Resource.objects.bulk_create(resources, batch_size=BATCH_SIZE)
+        # Plain inserts send no m2m signal: the extents (search by map area) are set here.
+        from datasud.geo.extent import refresh_spatial_bbox
+
+        refresh_spatial_bbox([d.pk for _, d in pairs])
 
 
 def _insert_links(through, target: str, pairs: list[tuple[int, int]]) -> None:

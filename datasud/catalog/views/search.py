@@ -1,15 +1,17 @@
 """The dataset search page: a GET form (query, facets, sort) that works without JavaScript."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from datasud.catalog.models import Theme
+from datasud.search.area import BBox, InvalidBBox, format_bbox, parse_bbox
 from datasud.search.services import SORTS, FacetValue, SearchQuery, search_datasets
 from datasud.web.pagination import page_number, pagination
 
@@ -34,6 +36,10 @@ SORT_LABELS = {
     "title": _("Titre, de A à Z"),
     "-title": _("Titre, de Z à A"),
 }
+# The map area's four fields of the form (the `bbox` parameter says the same in one).
+AREA_FIELDS = ("west", "south", "east", "north")
+AREA_LABELS = {"west": _("Ouest (longitude)"), "south": _("Sud (latitude)"),
+               "east": _("Est (longitude)"), "north": _("Nord (latitude)")}
 PARTNER_LABELS = {"true": _("Producteurs partenaires"), "false": _("Autres producteurs")}
 
 
@@ -72,6 +78,33 @@ def search_query(request: HttpRequest) -> SearchQuery:
     )
 
 
+def search_area(request: HttpRequest) -> tuple[BBox | None, str]:
+    """The map area asked (`bbox=ouest,sud,est,nord`, or the form's four fields), and the
+    French message explaining why it cannot be read ("" when fine)."""
+    get = request.GET
+    edges = [get.get(name, "").strip() for name in AREA_FIELDS]
+    try:
+        if get.get("bbox", "").strip():
+            return parse_bbox(get["bbox"]), ""
+        if not any(edges):
+            return None, ""
+        if not all(edges):
+            raise InvalidBBox(_("Indiquez les quatre limites de la zone (ouest, sud, est, "
+                                "nord)."))
+        # A decimal comma is what French keyboards type.
+        return parse_bbox(",".join(edge.replace(",", ".") for edge in edges)), ""
+    except InvalidBBox as exc:
+        return None, str(exc)
+
+
+def _without_area(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for name in ("bbox", *AREA_FIELDS, "page"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path
+
+
 def _without(request: HttpRequest, param: str, value: str) -> str:
     query = request.GET.copy()
     query.setlist(param, [v for v in query.getlist(param) if v != value])
@@ -98,11 +131,23 @@ def _facets(found: dict[str, list[FacetValue]]) -> list[Facet]:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
+    bbox, area_error = search_area(request)
+    query = replace(query, bbox=bbox)
     result = search_datasets(request.user, query, facet_limit=FACET_LIMIT)
     facets = _facets(result.facets)
     active = [ActiveFilter(facet.legend, value.label, _without(request, facet.param, value.value))
               for facet in facets for value in facet.values if value.selected]
+    if bbox is not None:
+        active.append(ActiveFilter(str(_("Zone géographique")), _area_label(bbox),
+                                   _without_area(request)))
+    # The form shows the area asked, as typed when it could not be read.
+    values = ([repr(value) for value in bbox] if bbox
+              else [request.GET.get(name, "") for name in AREA_FIELDS])
     return render(request, "catalog/search.html", {
+        "area_fields": [(name, AREA_LABELS[name], value)
+                        for name, value in zip(AREA_FIELDS, values, strict=True)],
+        "area_bbox": format_bbox(bbox) if bbox else "",
+        "area_error": area_error,
         "query": query,
         "result": result,
         "facets": [facet for facet in facets if facet.values],
@@ -110,4 +155,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "sorts": [(name, SORT_LABELS[name]) for name in SORTS if name in SORT_LABELS],
         "pagination": pagination(request, result.page, result.pages),
         "clear_url": f"{request.path}?{urlencode({'q': query.q})}" if query.q else request.path,
-    })
+    }, status=400 if area_error else 200)
+
+
+def _area_label(bbox: BBox) -> str:
+    # Decimal comma in French: number_format follows the page's language.
+    west, south, east, north = (number_format(round(value, 4)) for value in bbox)
+    return _("longitude %(w)s à %(e)s ; latitude %(s)s à %(n)s") % {
+        "w": west, "e": east, "s": south, "n": north}

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from datasud.catalog.models import Dataset, Organisation
+from datasud.search.area import InvalidBBox, parse_bbox
 from datasud.search.query import MAX_PAGE, MAX_PAGE_SIZE
 from datasud.search.services import SearchQuery, search_datasets
 
@@ -114,7 +115,8 @@ def _facets(result_facets: dict, fields: list[str], mincount: int) -> tuple[dict
 
 def package_search(ctx: Context, data: dict) -> dict:
     """Search datasets: q, fq (Solr subset), rows, start, sort, facet.field, facet.limit,
-    facet.mincount, include_private (and include_drafts), include_archived, fl."""
+    facet.mincount, include_private (and include_drafts), include_archived, fl, and
+    ckanext-spatial's ext_bbox (minx,miny,maxx,maxy in WGS84)."""
     rows = as_int(data, "rows", DEFAULT_ROWS, maximum=ROWS_MAX)
     start = as_int(data, "start", 0)
     sort_text = optional_str(data, "sort").strip() or DEFAULT_SORT
@@ -133,6 +135,10 @@ def package_search(ctx: Context, data: dict) -> dict:
     fl = names_list(data, "fl")
     text, translated = _translate(data)
     sort = _sort(sort_text, bool(text))
+    try:
+        bbox = parse_bbox(optional_str(data, "ext_bbox"))
+    except InvalidBBox as exc:
+        raise SearchQueryError(_("ext_bbox invalide : %(m)s") % {"m": exc}) from None
     empty_facets = _facets({}, facet_fields, mincount)
     if translated.matches_nothing:
         return {"count": 0, "results": [], "sort": sort_text, "facets": empty_facets[0],
@@ -142,7 +148,7 @@ def package_search(ctx: Context, data: dict) -> dict:
         q=text, themes=sorted(filters.get("themes", ())),
         organisations=_organisation_names(filters.get("organisations", set())),
         tags=sorted(filters.get("tags", ())), licences=sorted(filters.get("licences", ())),
-        formats=sorted(filters.get("formats", ())), sort=sort,
+        formats=sorted(filters.get("formats", ())), sort=sort, bbox=bbox,
         include_archived=as_bool(data, "include_archived"))
     found, total, facets = _window(user, query, start, rows,
                                    facet_limit if facet_fields else 0)
