@@ -11,6 +11,7 @@ from pydantic import Field
 
 from datasud.api import SIGNED_IN, error_responses
 
+from . import services
 from .engine import EngineError
 from .services import current_engine
 
@@ -41,6 +42,9 @@ class DiagnosticQuery(Schema):
     competences: list[str] = Field([], max_length=200,
                                    description="Codes OGR de compétences cochées en plus")
     propositions: int = Field(10, ge=1, le=100)
+    commune: str | None = Field(None, max_length=10,
+                                description="Code Insee de la commune de la personne (13055), "
+                                            "pour les distances aux formations")
 
 
 @router.get("/search", response={200: dict, **ERRORS}, summary="Du texte libre aux métiers")
@@ -67,7 +71,9 @@ def mobilities(request, code: str, top: int = 10):
 @router.get("/diagnostic", response={200: dict, **ERRORS}, summary="Diagnostic complet")
 def diagnostic(request, filters: Query[DiagnosticQuery]):
     """Profil du métier actuel, mobilités, et pour un métier visé : écart de compétences,
-    salaires et tension de recrutement (sources et dates indiquées)."""
-    return _answer(lambda engine: engine.diagnostic(filters.actuel, filters.cible,
-                                                    filters.competences,
-                                                    filters.propositions))
+    salaires, tension de recrutement, secteurs et bassins d'emploi de la région
+    (`marche`), offres de formation classées (`formations`) ; sources et dates indiquées.
+    Rien n'est enregistré sur la personne."""
+    return _answer(lambda _engine: services.full_diagnostic(
+        filters.actuel, filters.cible, filters.competences, filters.propositions,
+        filters.commune))

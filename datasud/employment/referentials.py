@@ -129,6 +129,26 @@ DATASETS = (
         files=(ReferentialFile("related_romes", "lbb_rome_connexes.csv.gz",
                                "lbb-rome-connexes.csv",
                                "Bassin d'emploi, ROME, ROME connexe, score."),)),
+    ReferentialDataset(
+        slug="la-bonne-boite-bassins-emploi-secteurs",
+        title="La Bonne Boîte — bassins d'emploi de la région et secteurs qui recrutent",
+        description="Les communes de Provence-Alpes-Côte d'Azur et leur bassin d'emploi, les "
+                    "embauches observées par métier (ROME v3) et secteur d'activité (NAF) et "
+                    "les libellés des codes NAF, tels qu'utilisés par La Bonne Boîte.\n\n"
+                    "Source : France Travail, La Bonne Boîte, Licence Ouverte 2.0 ; noms et "
+                    "populations des communes : Insee, Code officiel géographique 2026.",
+        producer=FRANCE_TRAVAIL, licence="lov2",
+        files=(
+            ReferentialFile("area_communes", "lbb_bassins_communes.csv.gz",
+                            "lbb-bassins-emploi-communes-paca.csv",
+                            "Commune (code Insee) → bassin d'emploi, pour les 1 032 codes "
+                            "communes des bassins de la région (93xx), avec nom, département "
+                            "et population de la commune (COG 2026) quand elle existe encore."),
+            ReferentialFile("rome_naf", "lbb_rome_naf.csv.gz", "lbb-embauches-rome-naf.csv",
+                            "Embauches observées par métier (ROME v3) et secteur (NAF 732)."),
+            ReferentialFile("naf_labels", "lbb_naf_libelles.csv.gz", "naf-libelles.csv",
+                            "Code NAF (sous-classe) et libellé."),
+        )),
 )
 
 FILES = {f.key: (d, f) for d in DATASETS for f in d.files}

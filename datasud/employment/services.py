@@ -33,3 +33,32 @@ def current_engine() -> Engine:
         if _engine is None or _version != version:
             _engine, _version = Engine.from_datastore(), version
     return _engine
+
+
+def trainings_for(engine: Engine, gap: dict, commune: str | None = None, top: int = 10) -> dict:
+    """The `formations` block of a diagnostic: imported training offers ranked by the
+    share of `gap` (the engine's gap to the target) they close, then by distance from
+    `commune`. Nothing about the person is stored."""
+    from datasud.trainings.services import rank_offers
+
+    target = gap["cible"]
+    missing = {s["code_ogr"] for s in gap["competences_a_acquerir"]}
+    missing |= {s["code_ogr"] for s in gap["savoirs_a_acquerir"]}
+    # Offers targeting the fiche, its ROME v3 code, or a fiche of its professional domain
+    # (and their v3 codes): the only ones that can share skills with the gap.
+    domain = [code for code in engine.fiches if code[:3] == target["code_rome"][:3]]
+    related = set(domain) | {engine.fiches[code]["parent"] for code in domain}
+    related |= {target["code_rome"], target["code_rome_v3"]}
+    return rank_offers(target, missing, related, engine.skills_of, commune, top)
+
+
+def full_diagnostic(current: str, target: str | None = None, extra: list[str] = (),
+                    top: int = 10, commune: str | None = None) -> dict:
+    """The engine's diagnostic plus, when a target is given, the training offers
+    (`formations`), composed here because offers live in the database, not in the engine."""
+    engine = current_engine()
+    result = engine.diagnostic(current, target, list(extra), top, commune)
+    if target:
+        result["formations"] = trainings_for(engine, result["ecart"],
+                                             engine.commune(commune))
+    return result

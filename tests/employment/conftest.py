@@ -39,6 +39,10 @@ def extract_tables():
         "fap_rome": [r for r in tables["fap_rome"] if r["Rome"] in parents],
         "salary_median": tables["salary_median"], "salary_bands": tables["salary_bands"],
         "tensions": tables["tensions"],
+        # Small tables, kept whole: every PACA bassin, every ROME → NAF row.
+        "area_communes": tables["area_communes"], "rome_naf": tables["rome_naf"],
+        "naf_labels": tables["naf_labels"],
+        "related_romes_all": tables["related_romes"],
     }
 
 

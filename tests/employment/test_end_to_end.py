@@ -13,6 +13,8 @@ from datasud.datastore import services as datastore
 from datasud.datastore.models import Load
 from datasud.employment import publication, services
 from datasud.employment.referentials import DATASETS, FILES
+from datasud.trainings.models import TrainingOffer
+from tests.trainings.conftest import LHEO_SAMPLE, MCF_SAMPLE
 
 URL = "/api/1/employment"
 
@@ -118,6 +120,27 @@ def test_referentials_published_loaded_and_read_back(referentials, tmp_path, mon
         assert response.status_code == status, (params, response.content)
         assert response.json()["detail"]
     assert advisor.get(f"{URL}/search", {"q": "zzzzzz"}).status_code == 400
+
+    # The labour market in the région and the training offers, near the person's commune.
+    call_command("load_territories", verbosity=0)
+    call_command("import_trainings", str(LHEO_SAMPLE), format="lheo", verbosity=0)
+    body = advisor.get(f"{URL}/diagnostic", {"actuel": "D1505", "cible": "D1106",
+                                             "commune": "13055"}).json()
+    assert body["marche"]["zones_emploi"][0]["code"] == "9306"
+    assert body["marche"]["zones_emploi"][0]["commune_de_la_personne"]
+    assert body["marche"]["secteurs"][0]["libelle"]
+    assert body["formations"]["offres"][0]["commune"] == "Marseille"
+    assert body["formations"]["offres"][0]["couverture_pct"] == 100
+    assert body["formations"]["demonstration"] is False
+    # Offers without ROME codes (MonCompteFormation) get them from the engine's titles.
+    call_command("import_trainings", str(MCF_SAMPLE), format="mcf", verbosity=0)
+    inferred = TrainingOffer.objects.get(source_id="TEST-MCF-1").romes.get()
+    assert inferred.code == "D1505" and inferred.inferred
+    for params, status in [({"commune": "75056"}, 400), ({"commune": "Marseille"}, 400),
+                           ({"commune": "1" * 11}, 422)]:
+        response = advisor.get(f"{URL}/diagnostic", {"actuel": "D1505", "cible": "D1106",
+                                                     **params})
+        assert response.status_code == status, (params, response.content)
     assert advisor.get(f"{URL}/search", {"q": ""}).status_code == 400
 
     # The process keeps one engine while the referentials do not change.

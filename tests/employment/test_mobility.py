@@ -68,7 +68,7 @@ def test_split_is_stable_and_disjoint():
 
 def test_full_diagnostic(engine):
     result = engine.diagnostic("D1505", "D1106")
-    assert set(result) == {"actuel", "mobilites", "ecart", "salaires", "tension"}
+    assert set(result) == {"actuel", "mobilites", "ecart", "salaires", "tension", "marche"}
     assert result["ecart"]["cible"]["code_rome"] == "D1106"
     assert "appellations" not in result["actuel"]  # nothing about the person is echoed
 

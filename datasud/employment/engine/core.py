@@ -10,6 +10,7 @@ import sys
 import time
 from collections import defaultdict
 
+from .areas import AREAS_SOURCE, SECTORS_SOURCE, EmploymentAreas
 from .errors import EngineError
 from .labour import LabourMarket
 from .mobility import MobilityModel, observed_transitions
@@ -28,6 +29,7 @@ def resident_bytes() -> int:
 
 
 CODE_ROME = re.compile(r"^[A-N]\d{4}$")
+CODE_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 MAX_TEXT = 200
 # Below this trigram cosine, a match shares only fragments with the text ("zzzz" → jazz).
 MIN_SCORE = 0.5
@@ -40,6 +42,9 @@ class Engine:
         self.fiches = {r["code_rome"]: {"libelle": r["libelle_rome"],
                                         "parent": r["code_rome_parent"] or r["code_rome"]}
                        for r in tables["fiches"]}
+        self.by_parent: dict[str, list[str]] = defaultdict(list)
+        for code, fiche in self.fiches.items():
+            self.by_parent[fiche["parent"]].append(code)
         self.domains = {r["code"]: r["libelle"] for r in tables.get("domains", [])}
         self.appellations = {r["code_ogr"]: r for r in tables["appellations"]
                              if r["code_rome"] in self.fiches}
@@ -55,6 +60,9 @@ class Engine:
             observed_transitions(tables.get("related_romes", [])), self._isco_groups(tables))
         self.labour = LabourMarket(tables.get("fap_rome", []), tables.get("salary_median", []),
                                    tables.get("salary_bands", []), tables.get("tensions", []))
+        self.areas = EmploymentAreas(tables.get("area_communes", []),
+                                     tables.get("related_romes", []),
+                                     tables.get("rome_naf", []), tables.get("naf_labels", []))
         # Resident-memory growth while building: tables read, indexes and models.
         self.memory_bytes = max(resident_bytes() - before, 0)
         self.build_seconds = round(time.perf_counter() - started, 2)
@@ -192,16 +200,88 @@ class Engine:
         fiche = self.fiche(code)
         return self.labour.tension(fiche["code_rome_v3"])
 
+    def commune(self, code: str | None) -> str | None:
+        """The INSEE code of a commune of the région (None when not given), or an error."""
+        code = (code or "").strip().upper()
+        if not code:
+            return None
+        if not CODE_INSEE.match(code):
+            raise EngineError(f"« {code[:20]} » n'est pas un code commune Insee (cinq "
+                              "caractères, par exemple 13055 pour Marseille).",
+                              code="invalid_commune")
+        if code not in self.areas.area_of:
+            raise EngineError(f"La commune {code} n'est pas une commune de la région "
+                              "Provence-Alpes-Côte d'Azur.", code="unknown_commune")
+        return code
+
+    def market(self, target: str, current: str | None = None,
+               commune: str | None = None) -> dict:
+        """The labour market of the target in the région: tension (PACA and départements),
+        the NAF sectors that hire for it, the employment areas with what the data says
+        there. Each block names its source; `complet` is false when a part has no data."""
+        goal = self.fiche(target)
+        source = self.fiche(current) if current else None
+        commune = self.commune(commune)
+        tension = self.tension(goal["code_rome"])
+        by_departement: dict[str, list[dict]] = {}
+        for family in tension["familles"]:
+            for where, figures in family["territoires"].items():
+                if where.isdigit() and len(where) == 2 and where != "93":
+                    by_departement.setdefault(where, []).append(
+                        {"fap": family["fap"], "tension": figures["tension"],
+                         "categorie": figures["categorie"]})
+        sectors = self.areas.sectors(goal["code_rome_v3"])
+        zones = self.areas.zones(goal["code_rome_v3"],
+                                 source["code_rome_v3"] if source else None,
+                                 by_departement, commune)
+        messages = []
+        if not tension["complet"]:
+            messages.append("Pas de chiffres de tension de la DARES pour ce métier.")
+        if not sectors:
+            messages.append("La Bonne Boîte ne donne pas de secteurs qui recrutent pour ce "
+                            "métier.")
+        if zones and not any(z["indicateur"]["metier_observe"] for z in zones):
+            messages.append("La Bonne Boîte n'observe ce métier dans aucun bassin de la "
+                            "région.")
+        return {
+            "code_rome_v3": goal["code_rome_v3"],
+            "tension": tension, "secteurs": sectors, "zones_emploi": zones,
+            "complet": tension["complet"] and bool(sectors) and bool(zones),
+            "messages": messages,
+            "sources": [
+                {"partie": "tension", "source": tension["source"], "date": "2019"},
+                {"partie": "secteurs", "source": SECTORS_SOURCE,
+                 "date": "fichiers publiés par La Bonne Boîte, copiés en novembre 2026"},
+                {"partie": "zones_emploi", "source": AREAS_SOURCE,
+                 "date": "fichiers publiés par La Bonne Boîte, copiés en novembre 2026"},
+            ],
+        }
+
     def diagnostic(self, current: str, target: str | None = None, extra: list[str] = (),
-                   top: int = 10) -> dict:
+                   top: int = 10, commune: str | None = None) -> dict:
         """The full diagnostic: profile of the current job, proposals, and when a target is
-        given its gap, salaries and tension. Missing figures are labelled, not invented."""
+        given its gap, salaries, tension and labour market in the région (sectors, employment
+        areas). Missing figures are labelled, not invented."""
+        commune = self.commune(commune)
         result = {"actuel": self.profile(current), "mobilites": self.mobilities(current, top)}
         if target:
             result["ecart"] = self.gap(current, target, extra)
             result["salaires"] = self.salary(target)
             result["tension"] = self.tension(target)
+            result["marche"] = self.market(target, current, commune)
         return result
+
+    def skills_of(self, codes: list[str]) -> set[str]:
+        """Skills (OGR codes) of the fiches named by ROME codes: a ROME 4.0 code is its
+        fiche; a ROME v3 code (training offers still use them) stands for every fiche born
+        from it."""
+        found: set[str] = set()
+        for code in codes:
+            code = (code or "").strip().upper()
+            fiches = [code] if code in self.fiches else self.by_parent.get(code, [])
+            for fiche in fiches:
+                found |= set(self.skills.by_fiche.get(fiche, {}))
+        return found
 
     def memory_report(self) -> dict:
         return {"memoire_mo": round(self.memory_bytes / 1e6, 1),

@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Publie dans le catalogue les référentiels emploi livrés dans "
         "datasud/employment/data/ (ROME 4.0 v60 et mobilités de France Travail, "
         "correspondance ROME → ESCO, métiers ESCO, salaires et tensions de la DARES, métiers "
-        "connexes de La Bonne Boîte) et charge chaque fichier dans l'entrepôt de données. "
+        "connexes, bassins d'emploi de la région et secteurs qui recrutent de La Bonne "
+        "Boîte) et charge chaque fichier dans l'entrepôt de données. "
         "Idempotent : un fichier inchangé n'est ni redéposé ni rechargé ; un fichier modifié "
         "devient une nouvelle version de sa ressource."
     )
