@@ -25,6 +25,8 @@ from . import services
 from .models import DeclaredSchema
 
 DATA = Path(__file__).resolve().parent / "data"
+# The national schema of digital-mediation places belongs to the Sud Labs programme.
+SCHEMAS = Path(__file__).resolve().parents[1] / "programmes" / "data"
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def publish(demo: DemoFile, organisation: Organisation) -> Resource:
         indexing.schedule_reindex([dataset.pk])
         if demo.schema:
             DeclaredSchema.objects.get_or_create(resource=resource, defaults={
-                "descriptor": json.loads((DATA / demo.schema).read_text(encoding="utf-8"))})
+                "descriptor": json.loads((SCHEMAS / demo.schema).read_text(encoding="utf-8"))})
     return resource
 
 
