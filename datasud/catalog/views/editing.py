@@ -19,6 +19,7 @@ from datasud.catalog import services
 from datasud.catalog.forms import DatasetForm, ResourceEditForm, ResourceForm
 from datasud.catalog.models import Dataset, Organisation, Resource
 from datasud.catalog.services import CatalogError
+from datasud.intelligence import panel as suggestions
 
 # Fields the services name in their errors that the forms call differently.
 ERROR_FIELDS = {"territories": "communes", "organisation": "organisation"}
@@ -48,6 +49,10 @@ def editable_dataset(request: HttpRequest, slug: str) -> Dataset:
 def dataset_create(request: HttpRequest) -> HttpResponse:
     if not Organisation.objects.publishable_by(request.user).exists():
         raise PermissionDenied(_("Vous n'êtes membre d'aucune organisation productrice."))
+    if suggestions.wants_suggestions(request):
+        form, panel = suggestions.form_with_suggestions(request, DatasetForm, user=request.user)
+        return render(request, "catalog/dataset_form.html",
+                      {"form": form, "dataset": None, "suggestions": panel})
     form = DatasetForm(_posted(request), user=request.user,
                        initial={"organisation": request.GET.get("organisation")})
     if form.is_valid():
@@ -84,6 +89,11 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
             context["refusal"] = str(error)
         return render(request, "catalog/dataset_form.html", {**context, "form": form},
                       status=409)
+    if suggestions.wants_suggestions(request):
+        form, panel = suggestions.form_with_suggestions(request, DatasetForm, user=request.user,
+                                                        dataset=dataset)
+        return render(request, "catalog/dataset_form.html",
+                      {**context, "form": form, "suggestions": panel})
     form = DatasetForm(_posted(request), user=request.user, dataset=dataset)
     if form.is_valid():
         try:

@@ -1,0 +1,114 @@
+"""POST /api/1/suggestions: metadata suggestions for a dataset being described (themes,
+tags, licence, frequency, territories). Open to everybody, rate-limited for anonymous
+callers; nothing sent is stored."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.throttling import SimpleRateThrottle
+from pydantic import Field, StringConstraints
+
+from datasud.api import PUBLIC, error_responses
+
+from . import services
+
+
+class AnonymousThrottle(SimpleRateThrottle):
+    """Anonymous callers, per IP address. (ninja's AnonRateThrottle skips them here: public
+    operations authenticate everybody, AnonymousUser included.)"""
+
+    scope = "suggestions-anon"
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SignedInThrottle(SimpleRateThrottle):
+    """Signed-in callers (token or session), per account."""
+
+    scope = "suggestions-user"
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}
+
+
+router = Router(tags=["Suggestions"])
+ERRORS = error_responses(400, 401, 422, 429, 503)
+
+
+class SuggestionColumnIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200, examples=["code_insee"])
+    values: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+        [], max_length=200, examples=[["13055", "13001"]],
+                              description="Quelques valeurs de la colonne (200 au plus)")
+
+
+class SuggestionsIn(Schema):
+    title: str = Field(..., min_length=1, max_length=300,
+                       examples=["Aménagements cyclables de Marseille"])
+    description: str = Field("", max_length=20_000)
+    columns: list[SuggestionColumnIn] = Field([], max_length=200,
+                                    description="Colonnes d'une table chargée (facultatif)")
+
+
+class SuggestedTheme(Schema):
+    slug: str = Field(examples=["mobilite-et-transports"])
+    score: float = Field(examples=[0.82])
+
+
+class SuggestedTag(Schema):
+    name: str = Field(examples=["velo"])
+    score: float = Field(examples=[0.74])
+
+
+class SuggestedLicence(Schema):
+    slug: str = Field(examples=["lov2"])
+    score: float
+
+
+class SuggestedFrequency(Schema):
+    code: str = Field(examples=["annual"])
+    score: float
+
+
+class SuggestedTerritory(Schema):
+    key: str = Field(examples=["commune:13055"])
+    level: str
+    code: str
+    name: str = Field(examples=["Marseille"])
+    score: float
+    source: str = Field(examples=["titre"], description="Où le territoire a été trouvé")
+
+
+class SuggestionsOut(Schema):
+    themes: list[SuggestedTheme]
+    tags: list[SuggestedTag]
+    licence: SuggestedLicence | None
+    frequency: SuggestedFrequency | None
+    territories: list[SuggestedTerritory]
+
+
+@router.post("/suggestions", url_name="suggestions", response={200: SuggestionsOut, **ERRORS},
+             summary="Suggérer thèmes, mots-clés, licence, fréquence et territoires",
+             throttle=[AnonymousThrottle("60/m"), SignedInThrottle("600/m")], **PUBLIC)
+def suggestions(request, payload: SuggestionsIn):
+    """À partir du titre, de la description et, si la table est chargée, de ses colonnes :
+    les thèmes DataSud, les mots-clés du catalogue, la licence et la fréquence de mise à
+    jour les plus probables, et les territoires nommés (communes, EPCI, départements, codes
+    INSEE ou postaux, coordonnées). Chaque liste est classée, meilleure suggestion d'abord,
+    avec un score entre 0 et 1. Rien de ce qui est envoyé n'est enregistré."""
+    if not payload.title.strip():
+        raise HttpError(400, "Le titre est vide : décrivez le jeu de données en quelques mots.")
+    columns = [services.Column(c.name, c.values) for c in payload.columns]
+    try:
+        return services.suggest(payload.title, payload.description, columns)
+    except services.SuggestionsUnavailable as exc:
+        raise HttpError(503, str(exc)) from exc

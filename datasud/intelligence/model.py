@@ -1,0 +1,243 @@
+"""The suggestion model: what `datasud train_suggestions` writes to
+`data/suggestions-model.npz` and what `services.suggest` reads.
+
+Three parts, all plain numpy arrays (one compressed file, loaded once per process):
+- a TF-IDF index of the DataSud catalogue (feature -> datasets), for a nearest-neighbours
+  vote on tags, themes, licence and frequency;
+- a feature -> tag association table learnt on DataSud + the national catalogue
+  (P(tag | feature), the 16 best tags of each feature), which knows tags from words that
+  no close DataSud neighbour shares;
+- per tag: how often it is given when its own words appear in a dataset's title or
+  description ("match precision"), so that "vélo" in a title proposes the tag `velo` with a
+  calibrated score and "parc" (a tag given on 1 in 10 datasets that say "parc") does not
+  come first.
+The scores are combined linearly with weights tuned on a validation part of the training
+catalogue (`training.py`), then squashed into [0, 1].
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .text import document_features, tag_words
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Weights:
+    """How the parts are combined. Tag weights: the best P@5 of `training.tune` on a
+    validation part of the benchmark's training split (`bench_suggestions.py --tune`)."""
+
+    k: int = 20            # neighbours that vote
+    power: float = 5.0     # a neighbour's vote is sim ** power
+    knn: float = 1.0
+    assoc: float = 0.6
+    match: float = 1.2
+    prior: float = 0.02    # tag popularity, to break ties
+    theme_knn: float = 1.0
+    theme_keywords: float = 0.7
+    theme_tags: float = 0.5
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class SuggestionModel:
+    features: list[str]
+    idf: np.ndarray                # float32 [F]
+    post_ptr: np.ndarray           # int32 [F+1]: postings of feature f in post_doc[ptr[f]:ptr[f+1]]
+    post_doc: np.ndarray           # int32
+    post_weight: np.ndarray        # float16, the doc's normalised tf-idf for the feature
+    doc_tag_ptr: np.ndarray        # int32 [D+1]
+    doc_tags: np.ndarray           # int32 tag ids
+    doc_themes: np.ndarray         # uint16 bit mask [D] over `themes`
+    doc_licence: np.ndarray        # int8 [D], -1 unknown
+    doc_frequency: np.ndarray      # int8 [D], -1 unknown
+    tags: list[str]
+    tag_count: np.ndarray          # int32 [T], datasets carrying the tag (DataSud + national)
+    tag_match_precision: np.ndarray  # float32 [T]
+    assoc_ptr: np.ndarray          # int32 [F+1]
+    assoc_tag: np.ndarray          # int32
+    assoc_weight: np.ndarray       # float16
+    themes: list[str]
+    licences: list[str]
+    frequencies: list[str]
+    licence_prior: np.ndarray      # float32 [L]
+    frequency_prior: np.ndarray    # float32 [Q]
+    weights: Weights = field(default_factory=Weights)
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.feature_index = {f: i for i, f in enumerate(self.features)}
+        self.tag_index = {t: i for i, t in enumerate(self.tags)}
+        # Tags whose words can be looked for in a text, by their first word.
+        self.tag_words = [tag_words(t) for t in self.tags]
+        self.tags_by_word: dict[str, list[int]] = {}
+        for i, words in enumerate(self.tag_words):
+            if words:
+                self.tags_by_word.setdefault(words[0], []).append(i)
+
+    # --- Scoring ------------------------------------------------------------------------
+
+    def vectorise(self, title: str, description: str = "", extra: str = "") -> tuple:
+        """(feature ids, normalised tf-idf weights, words) of a text; unknown features
+        dropped."""
+        counts, words = document_features(title, description, extra)
+        ids, values = [], []
+        for feature, count in counts.items():
+            i = self.feature_index.get(feature)
+            if i is not None:
+                ids.append(i)
+                values.append((1.0 + math.log(count)) * float(self.idf[i]))
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), words
+        ids_a = np.array(ids, np.int64)
+        vals = np.array(values, np.float32)
+        return ids_a, vals / float(np.linalg.norm(vals)), words
+
+    def neighbours(self, ids: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The k most similar DataSud datasets (cosine) and their similarities."""
+        if ids.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        starts, ends = self.post_ptr[ids], self.post_ptr[ids + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        # Indices of every posting of the query's features, gathered in one go.
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        docs = self.post_doc[offsets]
+        contrib = self.post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
+        sims = np.bincount(docs, weights=contrib, minlength=self.doc_themes.size)
+        k = min(self.weights.k, sims.size)
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[sims[top] > 0]
+        top = top[np.argsort(-sims[top])]
+        return top, sims[top].astype(np.float32)
+
+    def _votes(self, docs: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        votes = sims ** self.weights.power
+        total = float(votes.sum())
+        return votes / total if total > 0 else votes
+
+    def knn_tag_scores(self, docs: np.ndarray, votes: np.ndarray) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        for doc, vote in zip(docs.tolist(), votes.tolist(), strict=True):
+            for tag in self.doc_tags[self.doc_tag_ptr[doc]:self.doc_tag_ptr[doc + 1]].tolist():
+                scores[tag] = scores.get(tag, 0.0) + vote
+        return scores
+
+    def assoc_tag_scores(self, ids: np.ndarray, vals: np.ndarray) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        weight_sum = float(vals.sum()) or 1.0
+        for i, v in zip(ids.tolist(), vals.tolist(), strict=True):
+            a, b = int(self.assoc_ptr[i]), int(self.assoc_ptr[i + 1])
+            for tag, w in zip(self.assoc_tag[a:b].tolist(),
+                              self.assoc_weight[a:b].astype(np.float32).tolist(), strict=True):
+                scores[tag] = scores.get(tag, 0.0) + v * w / weight_sum
+        return scores
+
+    def matched_tags(self, words: set[str]) -> dict[int, float]:
+        """Tags whose every word is among `words`, scored by their match precision."""
+        found: dict[int, float] = {}
+        for word in words:
+            for tag in self.tags_by_word.get(word, ()):
+                if all(w in words for w in self.tag_words[tag]):
+                    found[tag] = float(self.tag_match_precision[tag])
+        return found
+
+    def tag_scores(self, title: str, description: str = "", extra: str = "",
+                   neighbours: tuple | None = None) -> list[tuple[str, float]]:
+        """Every candidate tag with its score in [0, 1], best first."""
+        w = self.weights
+        ids, vals, words = self.vectorise(title, description, extra)
+        docs, sims = neighbours if neighbours is not None else self.neighbours(ids, vals)
+        knn = self.knn_tag_scores(docs, self._votes(docs, sims))
+        assoc = self.assoc_tag_scores(ids, vals)
+        match = self.matched_tags(words)
+        log_max = math.log1p(float(self.tag_count.max() or 1))
+        combined: dict[int, float] = {}
+        for tag in set(knn) | set(assoc) | set(match):
+            raw = (w.knn * knn.get(tag, 0.0) + w.assoc * assoc.get(tag, 0.0)
+                   + w.match * match.get(tag, 0.0)
+                   + w.prior * math.log1p(float(self.tag_count[tag])) / log_max)
+            combined[tag] = raw
+        ranked = sorted(combined.items(), key=lambda item: -item[1])
+        return [(self.tags[t], round(min(1.0, s / (w.knn + w.match)), 3)) for t, s in ranked]
+
+    def theme_scores(self, docs: np.ndarray, sims: np.ndarray, text: str,
+                     tag_scores: list[tuple[str, float]], matcher) -> list[tuple[str, float]]:
+        """Theme slugs with a score in [0, 1], best first: the neighbours' themes, the
+        catalogue's theme keywords found in the text, and those of the suggested tags."""
+        w = self.weights
+        scores = np.zeros(len(self.themes), np.float64)
+        votes = self._votes(docs, sims)
+        bits = 1 << np.arange(len(self.themes), dtype=np.uint32)
+        for doc, vote in zip(docs.tolist(), votes.tolist(), strict=True):
+            scores += w.theme_knn * vote * ((int(self.doc_themes[doc]) & bits) > 0)
+        position = {slug: i for i, slug in enumerate(self.themes)}
+        for slug in matcher.match([], text):
+            scores[position[slug]] += w.theme_keywords
+        top_tags = tag_scores[:5]
+        for tag, score in top_tags:
+            for slug in matcher.match([tag]):
+                scores[position[slug]] += w.theme_tags * score
+        total = w.theme_knn + w.theme_keywords + w.theme_tags
+        ranked = np.argsort(-scores)
+        return [(self.themes[i], round(float(min(1.0, scores[i] / total)), 3))
+                for i in ranked if scores[i] > 0]
+
+    def categorical(self, docs: np.ndarray, sims: np.ndarray, column: np.ndarray,
+                    names: list[str], prior: np.ndarray) -> tuple[str | None, float]:
+        """The neighbours' most common value of a column (licence, frequency) with its
+        share of the vote; the catalogue's most common value when no neighbour knows."""
+        votes = self._votes(docs, sims)
+        tally = np.zeros(len(names), np.float64)
+        values = column[docs]
+        known = values >= 0
+        np.add.at(tally, values[known].astype(np.int64), votes[known])
+        if tally.sum() <= 0:
+            if prior.size == 0:
+                return None, 0.0
+            best = int(np.argmax(prior))
+            return names[best], round(float(prior[best]) / 2, 3)
+        best = int(np.argmax(tally))
+        return names[best], round(float(tally[best] / tally.sum()), 3)
+
+    # --- Storage ------------------------------------------------------------------------
+
+    _ARRAYS = ("idf", "post_ptr", "post_doc", "post_weight", "doc_tag_ptr", "doc_tags",
+               "doc_themes", "doc_licence", "doc_frequency", "tag_count",
+               "tag_match_precision", "assoc_ptr", "assoc_tag", "assoc_weight",
+               "licence_prior", "frequency_prior")
+    _LISTS = ("features", "tags", "themes", "licences", "frequencies")
+
+    def save(self, path: Path) -> None:
+        header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,
+                  **{name: getattr(self, name) for name in self._LISTS}}
+        arrays = {name: getattr(self, name) for name in self._ARRAYS}
+        arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False)
+                                         .encode("utf-8"), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(path)  # a reader never sees a half-written model
+
+    @classmethod
+    def load(cls, path: Path) -> SuggestionModel:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            if header.get("format") != FORMAT_VERSION:
+                raise ValueError(f"Format de modèle inattendu : {header.get('format')}")
+            arrays = {name: data[name] for name in cls._ARRAYS}
+        return cls(**arrays, **{name: header[name] for name in cls._LISTS},
+                   weights=Weights(**header["weights"]), meta=header.get("meta", {}))

@@ -1,0 +1,34 @@
+"""`{% suggestions_panel form suggestions %}`: the "Suggestions" panel of the dataset form."""
+from __future__ import annotations
+
+from django import template
+
+from datasud.catalog.models import Dataset, Licence, Theme
+
+register = template.Library()
+
+
+@register.inclusion_tag("intelligence/suggestions_panel.html")
+def suggestions_panel(form, suggestions=None):
+    result = (suggestions or {}).get("result")
+    rows = {}
+    if result:
+        themes = {t.slug: t for t in Theme.objects.all()}
+        licences = {lic.slug: lic for lic in Licence.objects.all()}
+        frequencies = dict(Dataset.Frequency.choices)
+        rows = {
+            "themes": [(s["slug"], themes[s["slug"]].name, s["score"]) for s in result["themes"]
+                       if s["slug"] in themes],
+            "tags": [(t["name"], t["score"]) for t in result["tags"]],
+            "licence": (result["licence"] and result["licence"]["slug"] in licences
+                        and (result["licence"]["slug"], licences[result["licence"]["slug"]].title,
+                             result["licence"]["score"])),
+            "frequency": (result["frequency"] and result["frequency"]["code"] in frequencies
+                          and (result["frequency"]["code"],
+                               frequencies[result["frequency"]["code"]],
+                               result["frequency"]["score"])),
+            "territories": result["territories"],
+        }
+    return {"form": form, "suggestions": suggestions or {}, "rows": rows,
+            "theme_ids": {t.slug: t.pk for t in Theme.objects.all()},
+            "licence_ids": {lic.slug: lic.pk for lic in Licence.objects.all()}}

@@ -1,0 +1,268 @@
+"""Training the suggestion model from catalogue exports of data.gouv.fr (the DataSud file and
+the national sample, `;`-separated, with `title`, `description`, `tags`, `license`,
+`frequency`): `datasud train_suggestions` and `benchmarks/bench_suggestions.py` call
+`read_records` then `train`.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from datasud.catalog.importers.export_format import FREQUENCIES
+from datasud.catalog.importers.themes import ThemeMatcher, default_matcher
+
+from .model import SuggestionModel, Weights
+from .text import document_features, fold, tag_words
+
+CATALOG_DATA = Path(__file__).resolve().parent.parent / "catalog" / "data"
+csv.field_size_limit(2**31 - 1)
+
+MIN_FEATURE_DF = 3        # features seen in fewer datasets are noise (and weight)
+MIN_TAG_COUNT = 3         # tags given fewer times are not proposed
+ASSOC_TOP = 16            # tags kept per feature in the association table
+ASSOC_MIN_PAIRS = 3
+
+
+class TrainingError(Exception):
+    """A training file is missing, unreadable or lacks the needed columns."""
+
+
+@dataclass
+class Record:
+    title: str
+    description: str
+    tags: list[str]
+    licence: str = ""      # as written in the export ("Licence Ouverte / Open Licence...")
+    frequency: str = ""    # data.gouv.fr vocabulary ("annual", "irregular"...)
+    id: str = ""
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """The datasets of a data.gouv.fr catalogue export (`.csv` or `.csv.gz`)."""
+    if not path.exists():
+        raise TrainingError(f"Fichier introuvable : {path}")
+    try:
+        with _open_text(path) as stream:
+            reader = csv.DictReader(stream, delimiter=";")
+            missing = {"title", "tags"} - set(reader.fieldnames or [])
+            if missing:
+                raise TrainingError(f"{path.name} : colonnes manquantes {sorted(missing)} "
+                                    "(un export du catalogue de data.gouv.fr, séparé par « ; », "
+                                    "est attendu).")
+            for row in reader:
+                tags = sorted({t.strip().lower() for t in (row.get("tags") or "").split(",")
+                               if t.strip()})
+                yield Record(title=(row.get("title") or "").strip(),
+                             description=row.get("description") or "", tags=tags,
+                             licence=row.get("license") or "",
+                             frequency=row.get("frequency") or "", id=row.get("id") or "")
+    except (OSError, UnicodeDecodeError, csv.Error, EOFError) as exc:
+        raise TrainingError(f"{path.name} illisible : {exc}") from exc
+
+
+def split_by_dataset(records: list[Record], test_share: float = 0.2,
+                     seed: int = 20260101) -> tuple[list[Record], list[Record]]:
+    """A fixed random split by dataset: (train, test)."""
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    cut = int(len(order) * (1 - test_share))
+    return [records[i] for i in order[:cut]], [records[i] for i in order[cut:]]
+
+
+def licence_slugs() -> dict[str, str]:
+    """Folded licence title/slug/alternate title -> licence slug (catalog/data/licences.json)."""
+    index: dict[str, str] = {}
+    for licence in json.loads((CATALOG_DATA / "licences.json").read_text(encoding="utf-8")):
+        for name in [licence["slug"], licence["title"], *licence.get("alternate_titles", [])]:
+            index.setdefault(fold(name), licence["slug"])
+    return index
+
+
+def theme_slugs() -> list[str]:
+    themes = json.loads((CATALOG_DATA / "themes.json").read_text(encoding="utf-8"))
+    return [t["slug"] for t in sorted(themes, key=lambda t: t["position"])]
+
+
+def train(datasud: list[Record], national: Iterable[Record] = (), *,
+          weights: Weights | None = None, matcher: ThemeMatcher | None = None,
+          progress=None) -> SuggestionModel:
+    """Learn the model: the nearest-neighbours index on `datasud`, tag vocabulary, IDF and
+    the feature -> tag associations on `datasud` + `national`."""
+    say = progress or (lambda message: None)
+    matcher = matcher or default_matcher()
+    national = list(national)
+    everything = [*datasud, *national]
+    if not datasud:
+        raise TrainingError("Aucun jeu de données pour l'apprentissage.")
+    say(f"{len(datasud)} jeux DataSud, {len(national)} jeux nationaux")
+
+    analysed = [document_features(r.title, r.description) for r in everything]
+    docs_features = [counts for counts, _words in analysed]
+    df = Counter()
+    for counts in docs_features:
+        df.update(counts.keys())
+    features = sorted(f for f, n in df.items() if n >= MIN_FEATURE_DF)
+    feature_index = {f: i for i, f in enumerate(features)}
+    n_docs = len(everything)
+    idf = np.array([math.log((1 + n_docs) / (1 + df[f])) + 1 for f in features], np.float32)
+
+    tag_count = Counter(t for r in everything for t in r.tags)
+    datasud_tags = {t for r in datasud for t in r.tags}
+    # DataSud's own tags always; national ones when they are common enough to be a
+    # vocabulary rather than one producer's label.
+    tags = sorted(t for t, n in tag_count.items()
+                  if n >= MIN_TAG_COUNT or (t in datasud_tags and n >= 1))
+    tag_index = {t: i for i, t in enumerate(tags)}
+    say(f"{len(features)} descripteurs, {len(tags)} mots-clés")
+
+    # Normalised tf-idf vectors.
+    vectors = []
+    for counts in docs_features:
+        ids = [feature_index[f] for f in counts if f in feature_index]
+        vals = np.array([(1 + math.log(counts[features[i]])) * idf[i] for i in ids], np.float32)
+        norm = float(np.linalg.norm(vals)) or 1.0
+        vectors.append((np.array(ids, np.int64), vals / norm))
+
+    # Inverted index of the DataSud datasets only (the neighbours that vote).
+    n_datasud = len(datasud)
+    pairs_f = np.concatenate([v[0] for v in vectors[:n_datasud]] or [np.zeros(0, np.int64)])
+    pairs_d = np.concatenate([np.full(v[0].size, d, np.int64)
+                              for d, v in enumerate(vectors[:n_datasud])])
+    pairs_w = np.concatenate([v[1] for v in vectors[:n_datasud]])
+    order = np.lexsort((pairs_d, pairs_f))
+    post_ptr = np.zeros(len(features) + 1, np.int64)
+    np.add.at(post_ptr, pairs_f + 1, 1)
+    post_ptr = np.cumsum(post_ptr)
+
+    doc_tag_ptr = np.cumsum([0] + [len(r.tags) for r in datasud])
+    doc_tags = np.array([tag_index[t] for r in datasud for t in r.tags], np.int32)
+
+    themes = theme_slugs()
+    theme_bit = {slug: 1 << i for i, slug in enumerate(themes)}
+    doc_themes = np.array([sum(theme_bit[s] for s in matcher.match(r.tags, r.title)
+                               if s in theme_bit) for r in datasud], np.uint16)
+
+    licence_of = licence_slugs()
+    licences = sorted(set(licence_of.values()))
+    licence_id = {s: i for i, s in enumerate(licences)}
+    doc_licence = np.array([licence_id.get(licence_of.get(fold(r.licence), ""), -1)
+                            for r in datasud], np.int8)
+    frequencies = sorted({str(v) for v in FREQUENCIES.values()} - {"unknown"})
+    frequency_id = {s: i for i, s in enumerate(frequencies)}
+    doc_frequency = np.array([frequency_id.get(str(FREQUENCIES.get(r.frequency, "")), -1)
+                              for r in datasud], np.int8)
+    licence_prior = np.bincount(doc_licence[doc_licence >= 0], minlength=len(licences))
+    frequency_prior = np.bincount(doc_frequency[doc_frequency >= 0],
+                                  minlength=len(frequencies))
+
+    assoc_ptr, assoc_tag, assoc_weight = _associations(vectors, everything, tag_index,
+                                                       len(features))
+    match_precision = _match_precision(everything, [words for _c, words in analysed], tags)
+    say(f"associations : {assoc_tag.size} couples descripteur-mot-clé")
+
+    return SuggestionModel(
+        features=features, idf=idf,
+        post_ptr=post_ptr.astype(np.int32), post_doc=pairs_d[order].astype(np.int32),
+        post_weight=pairs_w[order].astype(np.float16),
+        doc_tag_ptr=doc_tag_ptr.astype(np.int32), doc_tags=doc_tags,
+        doc_themes=doc_themes, doc_licence=doc_licence, doc_frequency=doc_frequency,
+        tags=tags, tag_count=np.array([tag_count[t] for t in tags], np.int32),
+        tag_match_precision=match_precision,
+        assoc_ptr=assoc_ptr, assoc_tag=assoc_tag, assoc_weight=assoc_weight,
+        themes=themes, licences=licences, frequencies=frequencies,
+        licence_prior=(licence_prior / max(1, licence_prior.sum())).astype(np.float32),
+        frequency_prior=(frequency_prior / max(1, frequency_prior.sum())).astype(np.float32),
+        weights=weights or Weights(),
+        meta={"datasud_datasets": len(datasud), "national_datasets": len(national)},
+    )
+
+
+def _associations(vectors, records: list[Record], tag_index: dict[str, int],
+                  n_features: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(tag | feature) = datasets with both / (datasets with the feature + 5), the
+    ASSOC_TOP best tags of each feature, counted with numpy on pair codes."""
+    n_tags = len(tag_index)
+    codes, feature_df = [], np.zeros(n_features, np.int64)
+    for (ids, _vals), record in zip(vectors, records, strict=True):
+        feature_df[ids] += 1
+        tag_ids = np.array([tag_index[t] for t in record.tags if t in tag_index], np.int64)
+        if ids.size and tag_ids.size:
+            codes.append((ids[:, None] * n_tags + tag_ids[None, :]).ravel())
+    if not codes:
+        empty = np.zeros(0, np.int32)
+        return np.zeros(n_features + 1, np.int32), empty, empty.astype(np.float16)
+    pair_codes, counts = np.unique(np.concatenate(codes), return_counts=True)
+    keep = counts >= ASSOC_MIN_PAIRS
+    pair_codes, counts = pair_codes[keep], counts[keep]
+    feat, tag = pair_codes // n_tags, pair_codes % n_tags
+    prob = counts / (feature_df[feat] + 5.0)
+    # Best tags first within each feature, then cut each feature's list at ASSOC_TOP.
+    order = np.lexsort((-prob, feat))
+    feat, tag, prob = feat[order], tag[order], prob[order]
+    starts = np.searchsorted(feat, feat, side="left")
+    rank = np.arange(feat.size) - starts
+    keep = rank < ASSOC_TOP
+    feat, tag, prob = feat[keep], tag[keep], prob[keep]
+    ptr = np.zeros(n_features + 1, np.int64)
+    np.add.at(ptr, feat + 1, 1)
+    return (np.cumsum(ptr).astype(np.int32), tag.astype(np.int32),
+            prob.astype(np.float16))
+
+
+def _match_precision(records: list[Record], word_sets: list[set[str]],
+                     tags: list[str]) -> np.ndarray:
+    """For each tag: (datasets whose title/description contain its words and that carry
+    it + 1) / (datasets whose text contains its words + 2)."""
+    words_of = {t: tag_words(t) for t in tags}
+    by_first: dict[str, list[str]] = {}
+    for tag, words in words_of.items():
+        if words:
+            by_first.setdefault(words[0], []).append(tag)
+    seen, given = Counter(), Counter()
+    for record, words in zip(records, word_sets, strict=True):
+        carried = set(record.tags)
+        for word in words:
+            for tag in by_first.get(word, ()):
+                if all(w in words for w in words_of[tag]):
+                    seen[tag] += 1
+                    given[tag] += tag in carried
+    return np.array([(given[t] + 1) / (seen[t] + 2) for t in tags], np.float32)
+
+
+def tune(model: SuggestionModel, validation: list[Record],
+         grid: list[dict] | None = None) -> tuple[Weights, float]:
+    """The tag weights with the best P@5 on `validation` (datasets the model was NOT
+    trained on), among `model.weights` changed by each entry of `grid`."""
+    from dataclasses import replace
+
+    from .evaluation import tag_metrics
+
+    grid = grid or [{"k": k, "power": p, "assoc": a, "match": m}
+                    for k in (10, 20, 30) for p in (2.0, 3.0, 5.0)
+                    for a in (0.3, 0.6) for m in (0.5, 0.8, 1.2)]
+    start = model.weights
+    best, best_score = start, -1.0
+    for change in grid:
+        model.weights = replace(start, **change)
+        score = tag_metrics(validation, lambda r: [
+            name for name, _ in model.tag_scores(r.title, r.description)]).p5
+        if score > best_score:
+            best, best_score = model.weights, score
+    model.weights = start
+    return best, best_score
