@@ -9,7 +9,7 @@ PORT ?= 8000
 # they test pages, not the database.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/datasud
 
-.PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore bench-load \
+.PHONY: install run demo worker test test-sqlite test-postgres lint format bench bench-datastore bench-geo bench-load \
 	messages clean
 
 install: $(VENV)/.installed node_modules/.installed
@@ -34,6 +34,9 @@ demo: install
 	$(BIN)/datasud load_demo --if-empty
 	$(BIN)/datasud load_datastore_demo
 	$(BIN)/datasud load_employment
+	$(BIN)/datasud load_programmes_demo
+	$(BIN)/datasud load_arcep
+	$(BIN)/datasud import_trainings --format lheo --demo datasud/trainings/data/demo-offres-lheo.xml
 
 run: demo
 	$(BIN)/datasud collectstatic --noinput --verbosity 0
@@ -77,6 +80,15 @@ bench: install
 
 bench-datastore: install .venv-bench/.installed
 	$(BIN)/python benchmarks/bench_datastore.py --write-docs
+
+# pygeoapi, pinned, in its own venv: the peer of the OGC API Features benchmark.
+.venv-pygeoapi/.installed: benchmarks/requirements-pygeoapi.txt
+	test -x .venv-pygeoapi/bin/python || $(PYTHON) -m venv .venv-pygeoapi
+	.venv-pygeoapi/bin/pip install --quiet -r benchmarks/requirements-pygeoapi.txt
+	touch $@
+
+bench-geo: install .venv-pygeoapi/.installed
+	$(BIN)/python benchmarks/bench_geo.py --write-docs
 
 # 64 clients on loopback for 60 s, then a 10-minute soak watching the server's memory.
 bench-load: install

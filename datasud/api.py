@@ -75,6 +75,14 @@ TAGS = [
      "description": "Le diagnostic d'un projet de mobilité professionnelle (métiers, écart de "
                     "compétences, mobilités, salaires, tensions), pour les outils des "
                     "conseillers. The career-mobility diagnostic, for advisors' tools."},
+    {"name": "Programmes",
+     "description": "Les programmes de la Région (Sud Labs, Parcours Sud Smart Territoires, "
+                    "Coach Digital...) : indicateurs, appels, lieux, candidatures. Regional "
+                    "programmes: indicators, calls, places, applications."},
+    {"name": "Suggestions",
+     "description": "Thèmes, mots-clés, licence, fréquence et territoires proposés pour un jeu "
+                    "de données en cours de description. Metadata suggestions for a dataset "
+                    "being described."},
     {"name": "Compte / Account",
      "description": "Votre compte et vos jetons d'API. Your account and your API tokens."},
 ]

@@ -27,6 +27,8 @@ api.add_router("/territories/", territories_router)
 api.add_router("/", accounts_router)
 api.add_router("/datastore/", datastore_router)
 api.add_router("/employment/", "datasud.employment.api.router")
+api.add_router("/programmes/", "datasud.programmes.api.router")
+api.add_router("/", "datasud.intelligence.api.router")
 
 NOT_FOUND_NAME = "api-not-found"
 

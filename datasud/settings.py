@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "datasud.harvest",
     "datasud.operations",
     "datasud.employment",
+    "datasud.trainings",
     "datasud.geo",
+    "datasud.programmes",
+    "datasud.intelligence",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -141,6 +144,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# MapLibre GL JS (the maps), installed from npm by package-lock.json and served by the
+# platform under static/vendor/maplibre-gl/ (no CDN); without it maps fall back to text.
+MAPLIBRE_DIST = BASE_DIR / "node_modules" / "maplibre-gl" / "dist"
+STATICFILES_DIRS = [("vendor/maplibre-gl", MAPLIBRE_DIST)] if MAPLIBRE_DIST.is_dir() else []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Resources' uploaded files are served by a view that checks the dataset's permissions; in
@@ -180,6 +187,10 @@ DATASTORE_MAX_REMOTE_SIZE = int(os.environ.get("DATASUD_DATASTORE_MAX_REMOTE_SIZ
 DATASTORE_REMOTE_TIMEOUT = float(os.environ.get("DATASUD_DATASTORE_REMOTE_TIMEOUT", "60"))
 # Refuse remote addresses inside our own network (SSRF); only for closed test setups.
 DATASTORE_ALLOW_PRIVATE_URLS = env_bool("DATASUD_DATASTORE_ALLOW_PRIVATE_URLS", False)
+# Vector tiles cached on disk under DATASTORE_DIR/tiles/ (datasud/geo/tilecache.py): beyond
+# this size the least recently used tiles are deleted.
+GEO_TILE_CACHE_MAX_BYTES = int(os.environ.get("DATASUD_GEO_TILE_CACHE_MAX_BYTES",
+                                              str(512 * 1024 * 1024)))
 
 # Background work (ingestion, later harvesting) goes through Django's task framework.
 # "inprocess" (default): tasks are stored in the database and run by a worker thread of the

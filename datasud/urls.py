@@ -9,9 +9,12 @@ urlpatterns = [
     path("", include("datasud.dcat.urls")),
     path("", include("datasud.catalog.urls")),
     path("territoires/", include("datasud.territories.urls")),
+    path("diagnostic-mobilite/", include("datasud.employment.urls")),
     path("compte/", include("datasud.accounts.urls")),
+    path("programmes/", include("datasud.programmes.urls")),
     path("api/1/", include("datasud.api_urls")),
     path("api/ogc/", include("datasud.geo.urls")),
+    path("tuiles/", include("datasud.geo.tiles_urls")),
     path("api/3/", include("datasud.ckan.urls")),
     # CKAN clients (ckanapi among them) call /api/action/... without the version.
     path("api/", include("datasud.ckan.urls_unversioned")),

@@ -6,6 +6,10 @@ from django.test import Client
 from datasud.accounts.models import ApiToken, Membership
 from datasud.catalog.models import Dataset, Licence, Organisation, Theme
 
+# Real Chromium for the browser tests of every app: one definition, one browser per process
+# (two session fixtures would start Playwright twice in one process, which it refuses).
+from tests.browser.fixtures import axe_check, axe_source, browser_page, chromium  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

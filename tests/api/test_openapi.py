@@ -38,6 +38,16 @@ EXPECTED = {
     "/api/1/employment/diagnostic": {"get"},
     "/api/1/datastore/{resource_id}/declared-schema/": {"get", "put", "delete"},
     "/api/1/datastore/{resource_id}/export/{fmt}/": {"get"},
+    "/api/1/programmes/": {"get"},
+    "/api/1/programmes/places/": {"get"},
+    "/api/1/programmes/places/{slug}/": {"get"},
+    "/api/1/programmes/places/{slug}/reports/": {"post"},
+    "/api/1/programmes/applications/": {"get"},
+    "/api/1/programmes/applications/{application_id}/": {"get"},
+    "/api/1/programmes/applications/{application_id}/moves/": {"post"},
+    "/api/1/programmes/{slug}/calls/{call}/applications/": {"post"},
+    "/api/1/programmes/{slug}/": {"get"},
+    "/api/1/suggestions": {"post"},
 }
 
 

@@ -507,3 +507,39 @@ def _ogc_item(world, client, kind):
     seen = found(response, "ogc-item")
     assert not seen or WORDS[kind] in text(response)
     return seen
+
+
+@read_surface("ogc-items-filter", "resource", covers=("geo:items",))
+def _ogc_items_filter(world, client, kind):
+    # A CQL2 filter (Part 3) goes through the same lookup as the plain items request.
+    response = client.get(_collection(world, kind, "/items"),
+                          {"f": "json", "filter": "TRUE OR FALSE"})
+    seen = found(response, "ogc-items-filter")
+    assert not seen or response.json()["numberMatched"] == ROWS[kind]
+    return seen
+
+
+@read_surface("ogc-queryables", "resource", covers=("geo:queryables",))
+def _ogc_queryables(world, client, kind):
+    return found(client.get(_collection(world, kind, "/queryables"), {"f": "json"}),
+                 "ogc-queryables")
+
+
+# --- vector tiles (/tuiles/): the same lookup as the OGC API collections ---------------------
+
+@read_surface("tiles", "resource", covers=("tiles:tile",))
+def _tiles(world, client, kind):
+    # Tile 0/0/0 is the whole world: it holds every row of a visible table.
+    response = client.get(f"/tuiles/resource_{world.resources[kind].pk}/0/0/0.mvt")
+    seen = found(response, "tiles")
+    assert not seen or (response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+                        and response.content)
+    return seen
+
+
+@read_surface("tiles-tilejson", "resource", covers=("tiles:tilejson",))
+def _tiles_tilejson(world, client, kind):
+    response = client.get(f"/tuiles/resource_{world.resources[kind].pk}/tiles.json")
+    seen = found(response, "tiles-tilejson")
+    assert not seen or response.json()["tilejson"] == "3.0.0"
+    return seen

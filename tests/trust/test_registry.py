@@ -49,6 +49,42 @@ NOT_SURFACES = {
     "territories:index": "counts public datasets only (Dataset.objects.public())",
     "ckan:status_show": "no dataset", "ckan:site_read": "no dataset",
     "ckan:license_list": "no dataset", "ckan:help_show": "no dataset",
+    # The public diagnostic wizard reads only the public employment referentials; a saved
+    # diagnostic is reached by its secret link alone (tests/employment/test_wizard.py).
+    "employment:wizard": "public ROME referentials only, no dataset",
+    "employment:target": "public ROME referentials only, no dataset",
+    "employment:skills": "public ROME referentials only, no dataset",
+    "employment:result": "public ROME referentials only, no dataset",
+    "employment:suggestions": "public ROME appellations only (type-ahead), no dataset",
+    "employment:save": "stores codes only, behind a secret link (test_wizard.py)",
+    "employment:saved": "secret-link diagnostic, no dataset (test_wizard.py)",
+    "employment:saved_delete": "secret-link diagnostic, no dataset (test_wizard.py)",
+    "employment:deleted": "a confirmation message, no dataset",
+    # Programmes: applications are not (yet) objects of the matrix; who sees which one
+    # (Application.objects.visible_to) is proven in tests/programmes/test_permissions.py.
+    **{f"programmes:{name}": "applications: visible_to(user) per organisation, "
+                             "tests/programmes/test_permissions.py"
+       for name in ("my_applications", "application", "application_move", "instruction",
+                    "call")},
+    **{f"api-1:{name}": "applications: visible_to(user) per organisation, "
+                        "tests/programmes/test_permissions.py"
+       for name in ("programme_applications", "programme_application",
+                    "move_programme_application", "apply_to_call")},
+    **{f"programmes:{name}": "public counts and places, no dataset (tests/programmes)"
+       for name in ("index", "key_figures", "programme", "places", "places_export",
+                    "place")},
+    **{f"api-1:{name}": "public counts and places, no dataset (tests/programmes)"
+       for name in ("programmes", "programme", "programme_places", "programme_place")},
+    "programmes:place_report": "activity counts of a place: its organisation and staff "
+                               "(services.can_report), tests/programmes",
+    "api-1:report_place_activity": "as programmes:place_report",
+    "api-1:suggestions": "metadata suggestions from the posted text only: reads no dataset, "
+                         "stores nothing (tests/intelligence)",
+    "programmes:participant": "datasets through Dataset.objects.visible_to(user), as "
+                              "territories:detail; engaged applications only",
+    "programmes:events": "lists events, no dataset",
+    "programmes:event": "datasets and reuses through visible_to(user) "
+                        "(tests/programmes/test_events.py)",
 }
 # Addresses without any dataset, member or token in them.
 NEUTRAL = {
@@ -63,6 +99,8 @@ NEUTRAL = {
                  "password_reset_confirm", "password_reset_complete", "account_delete"},
     "territories": set(), "catalog": set(), "datastore": set(),
     "geo": {"landing", "conformance"},
+    # The basemap: the région's territories (public reference data), no dataset.
+    "tiles": {"basemap_style", "territory_tilejson", "territory_tile"},
 }
 
 
