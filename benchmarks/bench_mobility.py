@@ -172,7 +172,7 @@ def report(results: dict) -> str:
         "### Latency and memory",
         "",
         "| measure | p50 (ms) | p95 (ms) |", "|---|---|---|",
-        f"| full diagnostic (profile, 10 proposals, gap, salaries, tension) | "
+        f"| full diagnostic (profile, 10 proposals, gap, salaries, tension, areas and sectors) | "
         f"{lat['diagnostic_p50_ms']} | {lat['diagnostic_p95_ms']} |",
         f"| free-text search | {lat['search_p50_ms']} | {lat['search_p95_ms']} |",
         "",

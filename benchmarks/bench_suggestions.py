@@ -19,7 +19,9 @@ Prints a markdown block.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import os
 import platform
 import statistics
@@ -29,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.run_all import write_section  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datasud.settings")
 
 import django  # noqa: E402
@@ -49,6 +53,8 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true",
                         help="search the tag weights on a validation part of the TRAINING "
                              "split (never the held-out one) and print the best")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="also write the results to docs/benchmarks.md")
     args = parser.parse_args()
 
     datasud = list(training.read_records(args.data / "datasud-datasets.csv"))
@@ -103,8 +109,21 @@ def main() -> None:
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
 
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        _report(train, national, test, tagged, train_seconds, baseline, scores, ceiling,
+                checked, top1, top3, timings)
     print(f"### Metadata suggestions ({time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"`benchmarks/bench_suggestions.py`)\n")
+    print(report.getvalue())
+    if args.write_docs:
+        write_section("suggestions-benchmark", "Metadata suggestions (tags, themes)",
+                      ".venv/bin/python benchmarks/bench_suggestions.py --write-docs",
+                      report.getvalue().rstrip())
+
+
+def _report(train, national, test, tagged, train_seconds, baseline, scores, ceiling,
+            checked, top1, top3, timings) -> None:
     print(f"Split: {len(train)} DataSud datasets to train (+ {len(national)} national), "
           f"{len(test)} held out ({len(tagged)} with tags), seed 20260101. "
           f"Training took {train_seconds:.0f} s.\n")
