@@ -75,6 +75,17 @@ DATASETS = (
             ReferentialFile("domains", "rome_domaines.csv.gz", "rome-domaines.csv",
                             "Grands domaines (une lettre) et domaines professionnels "
                             "(trois caractères)."),
+            ReferentialFile("sectors", "rome_secteurs.csv.gz", "rome-secteurs-activite.csv",
+                            "Les secteurs et sous-secteurs d'activité de chaque fiche "
+                            "(principal : oui/non)."),
+            ReferentialFile("riasec", "rome_riasec.csv.gz", "rome-riasec.csv",
+                            "Le profil RIASEC de chaque fiche (types majeur et mineur : "
+                            "Réaliste, Investigateur, Artistique, Social, Entreprenant, "
+                            "Conventionnel)."),
+            ReferentialFile("interests", "rome_centres_interet.csv.gz",
+                            "rome-centres-interet.csv",
+                            "Les centres d'intérêt associés à chaque fiche (principal : "
+                            "oui/non)."),
         )),
     ReferentialDataset(
         slug="correspondance-rome-esco",

@@ -43,6 +43,9 @@ def extract_tables():
         "area_communes": tables["area_communes"], "rome_naf": tables["rome_naf"],
         "naf_labels": tables["naf_labels"],
         "related_romes_all": tables["related_romes"],
+        "sectors": [r for r in tables["sectors"] if r["code_rome"] in codes],
+        "riasec": [r for r in tables["riasec"] if r["code_rome"] in codes],
+        "interests": [r for r in tables["interests"] if r["code_rome"] in codes],
     }
 
 

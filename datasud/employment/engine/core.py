@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 
 from .areas import AREAS_SOURCE, SECTORS_SOURCE, EmploymentAreas
+from .descriptors import FicheDescriptors
 from .errors import EngineError
 from .labour import LabourMarket
 from .mobility import MobilityModel, observed_transitions
@@ -49,6 +50,8 @@ class Engine:
         self.appellations = {r["code_ogr"]: r for r in tables["appellations"]
                              if r["code_rome"] in self.fiches}
         self.skills = SkillsReferential(tables["items"], tables["fiche_items"])
+        self.descriptors = FicheDescriptors(tables.get("sectors", []), tables.get("riasec", []),
+                                            tables.get("interests", []))
         self.official_links: dict[str, list[str]] = defaultdict(list)
         for row in sorted(tables.get("mobilities", []),
                           key=lambda r: (r["code_rome"], int(r["numero_ordre"] or 0))):
@@ -143,7 +146,8 @@ class Engine:
 
     def profile(self, code: str) -> dict:
         fiche = self.fiche(code)
-        return {**fiche, "competences": self.skills.profile(fiche["code_rome"])}
+        return {**fiche, **self.descriptors.of(fiche["code_rome"]),
+                "competences": self.skills.profile(fiche["code_rome"])}
 
     def gap(self, current: str, target: str, extra: list[str] = ()) -> dict:
         source, goal = self.fiche(current), self.fiche(target)
