@@ -7,9 +7,11 @@ and raises `CatalogError` (bad input, HTTP 400) or `PermissionDenied` (HTTP 403)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -301,6 +303,27 @@ def add_resource(user, dataset: Dataset, *, title: str = "", description: str = 
     with transaction.atomic():
         resource.save()
         _touch(dataset, user, Activity.Action.RESOURCE_ADDED, {"resource": resource.title})
+    return resource
+
+
+def replace_resource_file(user, resource: Resource, name: str, content: bytes) -> Resource:
+    """New bytes for the same uploaded resource (same address, same id), as the platform's
+    own publications (referentials, programme figures, the ARCEP example) refresh theirs:
+    the datastore sees the new checksum and loads a new version, the one served staying
+    until the new one is ready. The old file is deleted once the change is committed."""
+    _check_can_edit(user, resource.dataset)
+    old = resource.file.name
+    with transaction.atomic():
+        resource.file.save(name, ContentFile(content), save=False)
+        resource.size = len(content)
+        resource.checksum = hashlib.sha256(content).hexdigest()
+        resource.modified_at = timezone.now()
+        resource.save()
+        _touch(resource.dataset, user, Activity.Action.RESOURCE_UPDATED,
+               {"resource": resource.title, "checksum": resource.checksum})
+    storage = resource.file.storage
+    if old and old != resource.file.name:
+        transaction.on_commit(lambda: storage.delete(old))
     return resource
 
 

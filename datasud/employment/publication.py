@@ -14,14 +14,11 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
 
 from datasud.catalog import services as catalog
-from datasud.catalog.models import Activity, Dataset, Licence, Organisation, Resource, Theme
+from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Theme
 from datasud.catalog.organisations import create_organisation
 from datasud.datastore import services as datastore
-from datasud.search import indexing
 
 from .referentials import DATA, DATASETS, Producer, ReferentialDataset, ReferentialFile
 
@@ -70,29 +67,6 @@ def _dataset(user, spec: ReferentialDataset, theme: Theme) -> Dataset:
                                   licence=licence, force=True)
 
 
-def _replace_file(user, resource: Resource, name: str, content: bytes) -> None:
-    """A new edition of a shipped file replaces the bytes of its resource; the datastore
-    sees the new checksum and loads a new version (the old one is kept until it is ready)."""
-    old = resource.file.name
-    with transaction.atomic():
-        resource.file.save(name, ContentFile(content), save=False)
-        resource.size = len(content)
-        resource.checksum = hashlib.sha256(content).hexdigest()
-        resource.modified_at = timezone.now()
-        resource.save()
-        dataset = resource.dataset
-        dataset.modified_at = resource.modified_at
-        dataset.save(update_fields=["modified_at"])
-        Activity.objects.create(dataset=dataset, actor=user,
-                                action=Activity.Action.RESOURCE_UPDATED,
-                                changes={"resource": resource.title,
-                                         "checksum": resource.checksum})
-        indexing.schedule_reindex([dataset.pk])
-    storage = resource.file.storage
-    if old and old != resource.file.name:
-        transaction.on_commit(lambda: storage.delete(old))
-
-
 def _resource(user, dataset: Dataset, item: ReferentialFile) -> tuple[Resource, str]:
     content = shipped_content(item)
     checksum = hashlib.sha256(content).hexdigest()
@@ -104,7 +78,7 @@ def _resource(user, dataset: Dataset, item: ReferentialFile) -> tuple[Resource, 
                                         format="csv")
         return resource, "ajoutée"
     if resource.checksum != checksum:
-        _replace_file(user, resource, item.name, content)
+        catalog.replace_resource_file(user, resource, item.name, content)
         return resource, "nouvelle version"
     return resource, "inchangée"
 

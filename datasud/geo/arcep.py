@@ -33,15 +33,12 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
 
 from datasud.catalog import services as catalog
-from datasud.catalog.models import Activity, Dataset, Licence, Organisation, Resource, Theme
+from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Theme
 from datasud.catalog.organisations import create_organisation
 from datasud.datastore import services as datastore
 from datasud.datastore.ingest.staging import sql_path
-from datasud.search import indexing
 from datasud.territories.models import Territory
 
 from .ingest import spatial_cursor
@@ -389,29 +386,6 @@ def _dataset(user, located: LocatedSites, source_name: str) -> Dataset:
     return catalog.update_dataset(user, found, force=True, **fields)
 
 
-def _replace_file(user, resource: Resource, name: str, content: bytes) -> None:
-    """New bytes for a resource: the datastore sees the new checksum and loads a new
-    version (the one served stays until the new one is ready)."""
-    old = resource.file.name
-    with transaction.atomic():
-        resource.file.save(name, ContentFile(content), save=False)
-        resource.size = len(content)
-        resource.checksum = hashlib.sha256(content).hexdigest()
-        resource.modified_at = timezone.now()
-        resource.save()
-        dataset = resource.dataset
-        dataset.modified_at = resource.modified_at
-        dataset.save(update_fields=["modified_at"])
-        Activity.objects.create(dataset=dataset, actor=user,
-                                action=Activity.Action.RESOURCE_UPDATED,
-                                changes={"resource": resource.title,
-                                         "checksum": resource.checksum})
-        indexing.schedule_reindex([dataset.pk])
-    storage = resource.file.storage
-    if old and old != resource.file.name:
-        transaction.on_commit(lambda: storage.delete(old))
-
-
 def _resource(user, dataset: Dataset, title: str, description: str, name: str,
               content: bytes) -> tuple[Resource, str]:
     resource = dataset.resources.filter(title=title).first()
@@ -420,7 +394,7 @@ def _resource(user, dataset: Dataset, title: str, description: str, name: str,
                                         upload=ContentFile(content, name=name), format="csv")
         return resource, "ajoutée"
     if resource.checksum != hashlib.sha256(content).hexdigest():
-        _replace_file(user, resource, name, content)
+        catalog.replace_resource_file(user, resource, name, content)
         return resource, "nouvelle version"
     return resource, "inchangée"
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from datasud.accounts.models import ApiToken
 from datasud.catalog.models import Dataset
 
 from .collections import get_collection
@@ -29,28 +28,14 @@ from .tilesets import (
 )
 from .tilestyle import territory_style
 
+# The same token rules as OGC API Features (Bearer or X-API-KEY).
+from .views import Unauthorised, authenticate_token
+
 MVT = "application/vnd.mapbox-vector-tile"
 # Public data may be kept by browsers and proxies for a while; the rest is revalidated on
 # every use (the ETag makes that a 304), so that a dataset turned private stops at once.
 PUBLIC_CACHE = "public, max-age=600"
 PRIVATE_CACHE = "private, no-cache"
-
-
-class Unauthorised(Exception):
-    pass
-
-
-def _authenticate(request: HttpRequest) -> None:
-    """An API token (`Authorization: Bearer`, `X-API-KEY`), as for OGC API Features."""
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    key = request.headers.get("X-API-KEY", "")
-    if scheme.lower() in ("bearer", "token") and raw.strip():
-        key = raw
-    if key:
-        user = ApiToken.authenticate(key.strip())
-        if user is None:
-            raise Unauthorised
-        request.user = user
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -63,7 +48,7 @@ def tiles_view(view):
     @require_safe
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
-            _authenticate(request)
+            authenticate_token(request)
             response = view(request, *args, **kwargs)
         except Unauthorised:
             return _error(401, "Unauthorized", "Jeton d'API invalide, expiré ou révoqué.")

@@ -58,7 +58,7 @@ class Unauthorised(Exception):
     pass
 
 
-def _authenticate(request: HttpRequest) -> None:
+def authenticate_token(request: HttpRequest) -> None:
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     key = request.headers.get("X-API-KEY", "")
     if scheme.lower() in ("bearer", "token") and raw.strip():
@@ -94,7 +94,7 @@ def ogc_view(view):
         except QueryError as exc:
             return _error(request, "json", 400, "InvalidParameterValue", exc.message)
         try:
-            _authenticate(request)
+            authenticate_token(request)
             response = view(request, fmt, *args, **kwargs)
         except Unauthorised:
             return _error(request, fmt, 401, "Unauthorized",

@@ -24,9 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from datasud.catalog import services as catalog
-from datasud.catalog.models import Activity, Dataset, Licence, Organisation, Resource
+from datasud.catalog.models import Dataset, Licence, Organisation, Resource
 from datasud.catalog.organisations import create_organisation
-from datasud.search import indexing
 
 from .indicators import programme_indicators
 from .models import Programme, PublicationState
@@ -99,27 +98,6 @@ def _dataset(user, programme: Programme) -> Dataset:
         tags=["programme régional", "indicateurs", programme.slug])
 
 
-def _replace_file(user, resource: Resource, content: bytes, checksum: str) -> None:
-    """New bytes for the same resource (same address, same id): the datastore sees the new
-    checksum and loads a new version, keeping the old one served until it is ready."""
-    old = resource.file.name
-    with transaction.atomic():
-        resource.file.save(RESOURCE_NAME, ContentFile(content), save=False)
-        resource.size, resource.checksum = len(content), checksum
-        resource.modified_at = timezone.now()
-        resource.save()
-        dataset = resource.dataset
-        dataset.modified_at = resource.modified_at
-        dataset.save(update_fields=["modified_at"])
-        Activity.objects.create(dataset=dataset, actor=user,
-                                action=Activity.Action.RESOURCE_UPDATED,
-                                changes={"resource": resource.title, "checksum": checksum})
-        indexing.schedule_reindex([dataset.pk])
-    storage = resource.file.storage
-    if old and old != resource.file.name:
-        transaction.on_commit(lambda: storage.delete(old))
-
-
 def publish(programme: Programme, user=None) -> tuple[Resource, str]:
     """Create or update the indicators dataset of `programme`; returns its resource and what
     happened to the file ("ajoutée", "nouvelle version", "inchangée")."""
@@ -134,7 +112,7 @@ def publish(programme: Programme, user=None) -> tuple[Resource, str]:
             description="Indicateurs agrégés, un par ligne et par période.", format="csv")
         state = "ajoutée"
     elif resource.checksum != checksum:
-        _replace_file(user, resource, content, checksum)
+        catalog.replace_resource_file(user, resource, RESOURCE_NAME, content)
         state = "nouvelle version"
     else:
         state = "inchangée"
