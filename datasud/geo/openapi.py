@@ -1,5 +1,5 @@
 """The OpenAPI 3.0 document of the OGC API Features service (Part 1 Core + GeoJSON, Part 2
-CRS, Part 3 filters and queryables)."""
+CRS, Part 3 filters and queryables) and of its OGC API Tiles paths."""
 from __future__ import annotations
 
 from .cql2 import LANGUAGES, MAX_FILTER_LENGTH
@@ -109,6 +109,7 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
             "/collections/{collectionId}/queryables": _get(
                 "Propriétés filtrables (JSON Schema)", "getQueryables", _SCHEMA_JSON,
                 [collection_id]),
+            **_tiles_paths(collection_id),
         },
         "components": {
             "parameters": {"f": _param("f", "Format de la réponse.",
@@ -117,4 +118,42 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
             "schemas": {"exception": {"type": "object", "required": ["code"], "properties": {
                 "code": {"type": "string"}, "description": {"type": "string"}}}},
         },
+    }
+
+
+def _tiles_paths(collection_id: dict) -> dict:
+    """OGC API - Tiles (vector tiles): tile matrix sets, tilesets and tiles."""
+    tms = _param("tileMatrixSetId", "Découpage en tuiles (seul WebMercatorQuad est proposé).",
+                 {"type": "string", "enum": ["WebMercatorQuad"]}, where="path", required=True)
+    numbers = [
+        _param("tileMatrix", "Niveau de zoom (0 à 22).", {"type": "string"}, where="path",
+               required=True),
+        _param("tileRow", "Ligne de la tuile (depuis le nord).",
+               {"type": "integer", "minimum": 0}, where="path", required=True),
+        _param("tileCol", "Colonne de la tuile (depuis l'ouest).",
+               {"type": "integer", "minimum": 0}, where="path", required=True),
+    ]
+    mvt = {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string",
+                                                             "format": "binary"}}}
+
+    def tiles_get(summary, operation_id, content, parameters=()):
+        operation = _get(summary, operation_id, content, parameters)
+        operation["get"]["tags"] = ["Tiles"]
+        operation["get"]["responses"]["200"]["content"] = content
+        return operation
+
+    tile = tiles_get("Une tuile vectorielle", "getCollectionTile", mvt,
+                     [collection_id, tms, *numbers])
+    tile["get"]["responses"]["204"] = {"description": "Tuile vide."}
+    return {
+        "/tileMatrixSets": tiles_get("Découpages en tuiles", "getTileMatrixSets", _JSON),
+        "/tileMatrixSets/{tileMatrixSetId}": tiles_get(
+            "Définition d'un découpage", "getTileMatrixSet", _JSON, [tms]),
+        "/collections/{collectionId}/tiles": tiles_get(
+            "Jeux de tuiles d'une collection", "getCollectionTileSets", _JSON,
+            [collection_id]),
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}": tiles_get(
+            "Un jeu de tuiles", "getCollectionTileSet", _JSON, [collection_id, tms]),
+        "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}":
+            tile,
     }

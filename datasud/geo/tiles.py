@@ -220,6 +220,24 @@ class Layer:
     where: str = ""
     params: tuple = ()
     minzoom: int = 0
+    points_only: bool = False  # every row a point: see `_tile_geometry`
+
+
+def _tile_geometry(layer: Layer) -> str:
+    """The SQL of a row's geometry in tile coordinates (`$tminx`, `$tmaxy`: the tile's
+    north-west corner in metres, `$scale`: grid units a metre).
+
+    A point's tile coordinates are two multiplications of columns the source already has:
+    computed so, a tile of thousands of points takes half the time of `ST_AsMVTGeom`, which
+    decodes, transforms and clips each geometry. The result is the same (the WHERE clause
+    keeps the points inside the buffered tile; tests compare both). Other geometries are
+    clipped and simplified to the grid by `ST_AsMVTGeom`."""
+    p = INTERNAL
+    if layer.points_only:
+        return (f"ST_Point(round(({p}minx - $tminx) * $scale), "
+                f"round(($tmaxy - {p}miny) * $scale))")
+    return (f"ST_AsMVTGeom(ST_GeomFromWKB({p}wkb), ST_Extent(ST_TileEnvelope($z, $x, $y)), "
+            f"{EXTENT}, {BUFFER}, true)")
 
 
 def render_layer(source: Path, layer: Layer, tile: Tile) -> bytes:
@@ -234,14 +252,19 @@ def render_layer(source: Path, layer: Layer, tile: Tile) -> bytes:
     # from their statistics, and the rest is cheap to compare. Features clipped away
     # entirely (in the buffer but not drawn) are dropped so that an empty tile is empty.
     sql = (f"SELECT ST_AsMVT(t, $layer, {EXTENT}, '{p}geom', '{p}fid'), count(*) FROM ("
-           f"SELECT {props}{p}fid, ST_AsMVTGeom(ST_GeomFromWKB({p}wkb), "
-           f"ST_Extent(ST_TileEnvelope($z, $x, $y)), {EXTENT}, {BUFFER}, true) AS {p}geom "
+           f"SELECT {props}{p}fid, {_tile_geometry(layer)} AS {p}geom "
            f"FROM read_parquet('{quote_literal_body(str(source))}') "
            f"WHERE {p}minzoom <= $z AND {p}maxx >= $minx AND {p}minx <= $maxx "
            f"AND {p}maxy >= $miny AND {p}miny <= $maxy{where} LIMIT {MAX_FEATURES}) AS t "
            f"WHERE {p}geom IS NOT NULL AND NOT ST_IsEmpty({p}geom)")
-    params = {"z": tile.z, "x": tile.x, "y": tile.y, "layer": layer.name, "minx": minx,
-              "miny": miny, "maxx": maxx, "maxy": maxy}
+    params = {"z": tile.z, "layer": layer.name, "minx": minx, "miny": miny, "maxx": maxx,
+              "maxy": maxy}
+    if layer.points_only:
+        size = WORLD / 2 ** tile.z
+        params.update(tminx=-HALF + tile.x * size, tmaxy=HALF - tile.y * size,
+                      scale=EXTENT / size)
+    else:
+        params.update(x=tile.x, y=tile.y)
     for index, value in enumerate(layer.params):
         params[f"p{index}"] = value
     row = duck.query_cursor().execute(sql, params).fetchone()

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from datasud.catalog.models import Dataset
-
 from .collections import get_collection
 from .tiles import TileError, dumps, parse_tile, tilejson
 from .tilesets import (
@@ -85,8 +83,8 @@ def _tile_response(request: HttpRequest, tileset: Tileset, z: str, x: str, y: st
 
 
 def _cache_control(collection) -> str:
-    dataset_id = collection.table.load.resource.dataset_id
-    public = Dataset.objects.public().filter(pk=dataset_id).exists()
+    # The dataset row came with the collection's permission query: no second query.
+    public = collection.table.load.resource.dataset.is_public
     return PUBLIC_CACHE if public else PRIVATE_CACHE
 
 

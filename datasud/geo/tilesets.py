@@ -36,6 +36,7 @@ from .tiles import (
 )
 
 TERRITORY_SOURCE = "territoires"
+POINT_TYPES = {"Point", "Point Z"}  # GeoParquet names of a table of points only
 # Basemap layers, coarsest first (drawn in that order), and the zoom each starts at: the
 # 946 communes are not drawn over the whole of France.
 TERRITORY_LAYERS = [("region", Territory.Level.REGION, 0),
@@ -92,7 +93,9 @@ def collection_tileset(collection: Collection) -> Tileset:
     table = collection.table
     properties = property_columns(collection.properties)
     version = f"l{table.load_id}-t{table.position + 1}"
-    layer = Layer(collection.id, tuple(name for name, _ in properties))
+    types = set(collection.geo.get("geometry_types") or ())
+    layer = Layer(collection.id, tuple(name for name, _ in properties),
+                  points_only=bool(types) and types <= POINT_TYPES)
     return Tileset(
         source=collection.id, version=version, layers=[layer], bounds=collection.geo.get("bbox"),
         build=lambda directory: prepare_source(

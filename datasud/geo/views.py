@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from datasud.accounts.models import ApiToken
+from datasud.accounts.scopes import need_for, user_for_token
 from datasud.datastore.errors import QueryError
 
 from .collections import Collection, get_collection, visible_collections
@@ -47,8 +47,21 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+    "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
+    # OGC API - Tiles, vector tiles of each collection (ogc_tiles.py).
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 ]
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+TILESETS_REL = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
+TILING_SCHEMES_REL = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
 SCHEMA_JSON = "application/schema+json"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -64,7 +77,9 @@ def authenticate_token(request: HttpRequest) -> None:
     if scheme.lower() in ("bearer", "token") and raw.strip():
         key = raw
     if key:
-        user = ApiToken.authenticate(key.strip())
+        # Geo tables are datastore tables: the token's `datastore` scope (`accounts.scopes`);
+        # without it, the request sees what an anonymous visitor sees.
+        user = user_for_token(key.strip(), need_for("GET", datastore=True))
         if user is None:
             raise Unauthorised
         request.user = user
@@ -141,6 +156,8 @@ def landing(request: HttpRequest, fmt: str):
          "type": "application/json", "title": "Classes de conformité"},
         {"href": _url(request, "collections"), "rel": "data", "type": "application/json",
          "title": "Collections"},
+        {"href": _url(request, "tile_matrix_sets"), "rel": TILING_SCHEMES_REL,
+         "type": "application/json", "title": "Découpages en tuiles"},
     ]
     data = {"title": "DataSud — données géographiques (OGC API Features)",
             "description": "Les données géographiques publiées sur DataSud, plateforme des "
@@ -184,6 +201,8 @@ def _collection_json(request: HttpRequest, collection: Collection) -> dict:
              "type": "text/html", "title": "Entités (HTML)"},
             {"href": _url(request, "queryables", collection.id), "rel": QUERYABLES_REL,
              "type": SCHEMA_JSON, "title": "Propriétés filtrables (JSON Schema)"},
+            {"href": _url(request, "ogc_tilesets", collection.id), "rel": TILESETS_REL,
+             "type": "application/json", "title": "Tuiles vectorielles (OGC API Tiles)"},
             {"href": request.build_absolute_uri(collection.dataset_url), "rel": "describedby",
              "type": "text/html", "title": f"Jeu de données : {collection.dataset_title}"},
         ],

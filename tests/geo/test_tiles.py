@@ -1,15 +1,20 @@
 """Vector tiles (/tuiles/): MVT content read back with a reader of the specification
 (tests/geo/mvt.py), headers, caching per version, permissions, bad tile numbers, TileJSON,
 and the territory basemap."""
+import dataclasses
 import io
 import math
+import random
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from datasud.catalog.models import Dataset
 from datasud.geo import tilecache
-from datasud.geo.tiles import MAX_PROPERTIES, MAX_TEXT, MAX_ZOOM, Tile, parse_tile
+from datasud.geo.collections import get_collection
+from datasud.geo.tiles import MAX_PROPERTIES, MAX_TEXT, MAX_ZOOM, Tile, parse_tile, render_layer
+from datasud.geo.tilesets import collection_tileset
 from datasud.territories.loaders import load_territories
 
 from . import files, mvt
@@ -126,6 +131,40 @@ def test_dense_points_are_thinned_at_low_zoom_but_all_there_when_zoomed_in(uploa
 
     assert count(8) < 100
     assert count(15) == 4900
+
+
+def test_points_fast_path_draws_what_st_asmvtgeom_draws(upload, make_dataset):
+    """Tables of points skip ST_AsMVTGeom (tiles.`_tile_geometry`): the features, their
+    places in the grid and their properties must be the same as the general path's."""
+    rng = random.Random(7)
+    features = [files.point(round(rng.uniform(5.3, 5.5), 6), round(rng.uniform(43.2, 43.4), 6),
+                            n=i, kind="abc"[i % 3]) for i in range(600)]
+    resource = upload(make_dataset("Points"), "points.geojson",
+                      files.feature_collection(features))
+    collection = get_collection(AnonymousUser(), f"resource_{resource.pk}")
+    tileset = collection_tileset(collection)
+    fast = tileset.layers[0]
+    assert fast.points_only
+    general = dataclasses.replace(fast, points_only=False)
+    source = tileset.source_path()
+    compared = 0
+    for z in (9, 11, 13, 15):
+        _, x0, y0 = tile_of(5.4, 43.3, z)
+        for x in (x0 - 1, x0, x0 + 1):
+            for y in (y0 - 1, y0, y0 + 1):
+                tile = Tile(z, x, y)
+                mine = render_layer(source, fast, tile)
+                theirs = render_layer(source, general, tile)
+                if not theirs:
+                    assert not mine
+                    continue
+                drawn = {f.id: (f.type, f.parts, f.properties)
+                         for f in mvt.decode(mine)[fast.name].features}
+                expected = {f.id: (f.type, f.parts, f.properties)
+                            for f in mvt.decode(theirs)[fast.name].features}
+                assert drawn == expected
+                compared += len(expected)
+    assert compared > 600  # every point seen, several times over
 
 
 def test_empty_tile_is_204_and_bad_numbers_are_400(communes_id):

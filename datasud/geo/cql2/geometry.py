@@ -4,6 +4,7 @@ Both encodings build through these functions, so they share the checks: 2 or 3 f
 numbers per position (a third one, the height, is dropped), enough positions per line
 and ring, and at most MAX_COORDINATES positions in a filter.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,15 @@ import shapely
 from datasud.datastore.errors import QueryError
 
 MAX_COORDINATES = 4_000
-GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
-                  "MultiPolygon", "GeometryCollection")
+GEOMETRY_TYPES = (
+    "Point",
+    "LineString",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
 _MAX_COLLECTION_DEPTH = 4
 
 
@@ -27,8 +35,10 @@ class Budget:
     def spend(self, count: int) -> None:
         self.used += count
         if self.used > MAX_COORDINATES:
-            raise QueryError(f"Les géométries du filtre ont trop de sommets (au plus "
-                             f"{MAX_COORDINATES}).", parameter="filter")
+            raise QueryError(
+                f"Les géométries du filtre ont trop de sommets (au plus {MAX_COORDINATES}).",
+                parameter="filter",
+            )
 
 
 def invalid(message: str, where: str) -> QueryError:
@@ -37,8 +47,11 @@ def invalid(message: str, where: str) -> QueryError:
 
 def position(value, where: str) -> tuple[float, float]:
     """(x, y) from a list of 2 or 3 numbers."""
-    if (not isinstance(value, (list, tuple)) or len(value) not in (2, 3)
-            or not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)):
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) not in (2, 3)
+        or not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in value)
+    ):
         raise invalid("une position est une liste de 2 ou 3 nombres", where)
     x, y = float(value[0]), float(value[1])
     if not (math.isfinite(x) and math.isfinite(y)):
@@ -87,15 +100,19 @@ def build(kind: str, coordinates, where: str, budget: Budget) -> shapely.Geometr
         return shapely.MultiLineString([_positions(c, where, 2, budget) for c in coordinates])
     if kind == "MultiPolygon":
         return shapely.MultiPolygon([_polygon(c, where, budget) for c in coordinates])
-    raise invalid(f"type inconnu « {str(kind)[:40]} » (types : {', '.join(GEOMETRY_TYPES)}, "
-                "ou un bbox)", where)
+    raise invalid(
+        f"type inconnu « {str(kind)[:40]} » (types : {', '.join(GEOMETRY_TYPES)}, ou un bbox)",
+        where,
+    )
 
 
 def bbox(numbers, where: str) -> shapely.Polygon:
     """The box of [minx, miny, maxx, maxy] (or 6 numbers with heights)."""
-    if (not isinstance(numbers, (list, tuple)) or len(numbers) not in (4, 6)
-            or not all(isinstance(n, (int, float)) and not isinstance(n, bool)
-                       for n in numbers)):
+    if (
+        not isinstance(numbers, (list, tuple))
+        or len(numbers) not in (4, 6)
+        or not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers)
+    ):
         raise invalid("BBOX attend 4 nombres (ou 6 avec les hauteurs)", where)
     values = [float(n) for n in numbers]
     if len(values) == 6:
@@ -118,7 +135,8 @@ def from_geojson(value, where: str, budget: Budget, depth: int = 0) -> shapely.G
         if not isinstance(members, list) or depth >= _MAX_COLLECTION_DEPTH:
             raise invalid("« geometries » doit être une liste (imbrication limitée)", where)
         return shapely.GeometryCollection(
-            [from_geojson(m, where, budget, depth + 1) for m in members])
+            [from_geojson(m, where, budget, depth + 1) for m in members]
+        )
     if "coordinates" not in value:
         raise invalid("« coordinates » manque", where)
     return build(kind, value["coordinates"], where, budget)

@@ -3,11 +3,14 @@
     {"op": "and", "args": [{"op": "=", "args": [{"property": "code"}, "06088"]}, ...]}
 
 Operators: and, or, not, =, <>, <, <=, >, >=, like, between, in (its second argument a
-list), isNull, casei, accenti, s_intersects and the other spatial functions. Values:
-strings, numbers, booleans, {"property": name}, {"date": "..."}, {"timestamp": "..."},
-{"bbox": [...]} and GeoJSON geometries. Errors name the place with a JSON path
+list), isNull, casei, accenti, s_intersects and the other spatial functions, t_after and
+the other temporal functions, a_contains and the other array functions, the arithmetic
++ - * / % div ^. Values: strings, numbers, booleans, {"property": name}, {"date": "..."},
+{"timestamp": "..."}, {"interval": [start, end]} ('..' for an open end), arrays (JSON
+lists), {"bbox": [...]} and GeoJSON geometries. Errors name the place with a JSON path
 (`args[1].args[0]`).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,16 +19,23 @@ from datasud.datastore.errors import QueryError
 
 from . import geometry
 from .nodes import (
+    ARITHMETIC_OPERATORS,
+    ARRAY_FUNCTIONS,
     COMPARISONS,
     SPATIAL_FUNCTIONS,
+    TEMPORAL_FUNCTIONS,
     TEXT_FUNCTIONS,
     And,
+    Arithmetic,
+    ArrayLiteral,
+    ArrayPredicate,
     Between,
     BooleanConstant,
     Comparison,
     Function,
     Geometry,
     In,
+    Interval,
     IsNull,
     Like,
     Literal,
@@ -33,23 +43,56 @@ from .nodes import (
     Or,
     Property,
     Spatial,
+    Temporal,
 )
-from .text import MAX_DEPTH, MAX_IN_VALUES, parse_instant
+from .text import MAX_DEPTH, MAX_IN_VALUES, MAX_OPERATIONS, interval_bound, parse_instant
 
-_ARITY = {"not": 1, "isnull": 1, "like": 2, "between": 3, "in": 2, "casei": 1, "accenti": 1,
-          **{op: 2 for op in COMPARISONS}, **{op: 2 for op in SPATIAL_FUNCTIONS}}
-_OPERATORS = ", ".join(["and", "or", "not", *COMPARISONS, "like", "between", "in", "isNull",
-                        *SPATIAL_FUNCTIONS])
+_ARITY = {
+    "not": 1,
+    "isnull": 1,
+    "like": 2,
+    "between": 3,
+    "in": 2,
+    "casei": 1,
+    "accenti": 1,
+    **{
+        op: 2
+        for op in (
+            *COMPARISONS,
+            *SPATIAL_FUNCTIONS,
+            *TEMPORAL_FUNCTIONS,
+            *ARRAY_FUNCTIONS,
+            *ARITHMETIC_OPERATORS,
+        )
+    },
+}
+_OPERATORS = ", ".join(
+    [
+        "and",
+        "or",
+        "not",
+        *COMPARISONS,
+        "like",
+        "between",
+        "in",
+        "isNull",
+        *SPATIAL_FUNCTIONS,
+        *TEMPORAL_FUNCTIONS,
+        *ARRAY_FUNCTIONS,
+    ]
+)
 
 
 def _error(path: str, message: str) -> QueryError:
-    return QueryError(f"Filtre CQL2 JSON invalide ({path or 'racine'}) : {message}.",
-                      parameter="filter")
+    return QueryError(
+        f"Filtre CQL2 JSON invalide ({path or 'racine'}) : {message}.", parameter="filter"
+    )
 
 
 class _Reader:
     def __init__(self) -> None:
         self.budget = geometry.Budget()
+        self.operations = 0
 
     def boolean(self, value, path: str, depth: int):
         if depth > MAX_DEPTH:
@@ -60,19 +103,23 @@ class _Reader:
         if op in ("and", "or"):
             if len(args) < 2:
                 raise _error(path, f"« {op} » attend au moins deux arguments")
-            items = tuple(self.boolean(a, f"{path}.args[{i}]".lstrip("."), depth + 1)
-                          for i, a in enumerate(args))
+            items = tuple(
+                self.boolean(a, f"{path}.args[{i}]".lstrip("."), depth + 1)
+                for i, a in enumerate(args)
+            )
             return And(items) if op == "and" else Or(items)
         self.arity(op, args, path)
         at = lambda i: f"{path}.args[{i}]".lstrip(".")  # noqa: E731
         if op == "not":
             return Not(self.boolean(args[0], at(0), depth + 1))
         if op in COMPARISONS:
-            return Comparison(op, self.scalar(args[0], at(0), depth + 1),
-                              self.scalar(args[1], at(1), depth + 1))
+            return Comparison(
+                op, self.scalar(args[0], at(0), depth + 1), self.scalar(args[1], at(1), depth + 1)
+            )
         if op == "like":
-            return Like(self.scalar(args[0], at(0), depth + 1),
-                        self.scalar(args[1], at(1), depth + 1))
+            return Like(
+                self.scalar(args[0], at(0), depth + 1), self.scalar(args[1], at(1), depth + 1)
+            )
         if op == "between":
             return Between(*(self.scalar(a, at(i), depth + 1) for i, a in enumerate(args)))
         if op == "in":
@@ -80,22 +127,30 @@ class _Reader:
                 raise _error(at(1), "« in » attend une liste non vide de valeurs")
             if len(args[1]) > MAX_IN_VALUES:
                 raise _error(at(1), f"liste trop longue (au plus {MAX_IN_VALUES} valeurs)")
-            return In(self.scalar(args[0], at(0), depth + 1),
-                      tuple(self.scalar(v, f"{at(1)}[{i}]", depth + 1)
-                            for i, v in enumerate(args[1])))
+            return In(
+                self.scalar(args[0], at(0), depth + 1),
+                tuple(self.scalar(v, f"{at(1)}[{i}]", depth + 1) for i, v in enumerate(args[1])),
+            )
         if op == "isnull":
             return IsNull(self.scalar(args[0], at(0), depth + 1))
         if op in SPATIAL_FUNCTIONS:
             return Spatial(op, self.spatial(args[0], at(0)), self.spatial(args[1], at(1)))
+        if op in TEMPORAL_FUNCTIONS:
+            return Temporal(op, *(self.temporal(a, at(i), depth + 1) for i, a in enumerate(args)))
+        if op in ARRAY_FUNCTIONS:
+            return ArrayPredicate(
+                op, *(self.array(a, at(i), depth + 1) for i, a in enumerate(args))
+            )
         raise _error(path, f"« {op} » n'est pas une condition (opérateurs : {_OPERATORS})")
 
     def operation(self, value, path: str) -> tuple[str, list]:
         if not isinstance(value, dict) or not isinstance(value.get("op"), str):
-            raise _error(path, "un objet {\"op\": ..., \"args\": [...]} est attendu")
+            raise _error(path, 'un objet {"op": ..., "args": [...]} est attendu')
         op = value["op"].lower()
         if op not in _ARITY and op not in ("and", "or"):
-            raise _error(path, f"opérateur inconnu « {value['op'][:40]} » (opérateurs : "
-                               f"{_OPERATORS})")
+            raise _error(
+                path, f"opérateur inconnu « {value['op'][:40]} » (opérateurs : {_OPERATORS})"
+            )
         args = value.get("args")
         if not isinstance(args, list):
             raise _error(path, f"« {op} » : « args » doit être une liste")
@@ -131,8 +186,66 @@ class _Reader:
                 op, args = self.operation(value, path)
                 self.arity(op, args, path)
                 return Function(op, self.scalar(args[0], f"{path}.args[0]", depth + 1))
-        raise _error(path, "valeur attendue : texte, nombre, booléen, {\"property\": ...}, "
-                           "{\"date\": ...}, {\"timestamp\": ...} ou CASEI/ACCENTI")
+            if isinstance(value.get("op"), str) and value["op"].lower() in ARITHMETIC_OPERATORS:
+                op, args = self.operation(value, path)
+                self.arity(op, args, path)
+                self.operations += 1
+                if self.operations > MAX_OPERATIONS:
+                    raise _error(
+                        path, f"trop d'opérations arithmétiques (au plus {MAX_OPERATIONS})"
+                    )
+                return Arithmetic(
+                    op,
+                    *(self.scalar(a, f"{path}.args[{i}]", depth + 1) for i, a in enumerate(args)),
+                )
+            if "interval" in value:
+                raise _error(
+                    path,
+                    "un intervalle ne s'emploie que dans une fonction "
+                    "temporelle (t_intersects, t_during...)",
+                )
+        raise _error(
+            path,
+            'valeur attendue : texte, nombre, booléen, {"property": ...}, '
+            '{"date": ...}, {"timestamp": ...}, CASEI/ACCENTI ou un '
+            "calcul (+, -, *, /...)",
+        )
+
+    def temporal(self, value, path: str, depth: int):
+        """An instant (date, timestamp, property) or {"interval": [start, end]}."""
+        if isinstance(value, dict) and set(value) == {"interval"}:
+            bounds = value["interval"]
+            if not isinstance(bounds, list) or len(bounds) != 2:
+                raise _error(path, "« interval » attend une liste de deux bornes (début, fin)")
+            return Interval(
+                *(
+                    self.interval_bound(b, f"{path}.interval[{i}]", depth + 1)
+                    for i, b in enumerate(bounds)
+                )
+            )
+        return self.scalar(value, path, depth)
+
+    def interval_bound(self, value, path: str, depth: int):
+        if isinstance(value, str):
+            return interval_bound(value, f"({path})")
+        if isinstance(value, dict):
+            return self.scalar(value, path, depth)
+        raise _error(
+            path, 'borne d\'intervalle attendue : date, horodatage, ".." ou {"property": ...}'
+        )
+
+    def array(self, value, path: str, depth: int):
+        """An array (a JSON list of values) or a property."""
+        if not isinstance(value, list):
+            return self.scalar(value, path, depth)
+        if len(value) > MAX_IN_VALUES:
+            raise _error(path, f"tableau trop long (au plus {MAX_IN_VALUES} valeurs)")
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, list):
+                raise _error(f"{path}[{i}]", "les tableaux imbriqués ne sont pas pris en charge")
+            items.append(self.scalar(item, f"{path}[{i}]", depth + 1))
+        return ArrayLiteral(tuple(items))
 
     def spatial(self, value, path: str):
         if isinstance(value, dict):
@@ -142,8 +255,7 @@ class _Reader:
                 return Geometry(geometry.bbox(value["bbox"], f"({path})"))
             if "type" in value:
                 return Geometry(geometry.from_geojson(value, f"({path})", self.budget))
-        raise _error(path, "géométrie GeoJSON, {\"bbox\": [...]} ou {\"property\": ...} "
-                           "attendu")
+        raise _error(path, 'géométrie GeoJSON, {"bbox": [...]} ou {"property": ...} attendu')
 
 
 def parse_json(text: str):
@@ -155,6 +267,7 @@ def parse_json(text: str):
     except ValueError as exc:
         position = getattr(exc, "pos", None)
         where = f" à la position {position + 1}" if position is not None else ""
-        raise QueryError(f"« filter » n'est pas du JSON valide{where}.",
-                         parameter="filter") from None
+        raise QueryError(
+            f"« filter » n'est pas du JSON valide{where}.", parameter="filter"
+        ) from None
     return _Reader().boolean(value, "", 0)

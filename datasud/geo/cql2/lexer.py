@@ -3,8 +3,9 @@ so that errors can point at the mistake. Never builds SQL.
 
 Tokens: names (letters, digits, `_`, `.`, `:`; keywords are names the parser recognises),
 "quoted names", 'strings' (a quote doubled inside), numbers (ASCII digits, a fraction, an
-exponent; the sign is the parser's), the comparison operators and ( ) , + -.
+exponent; the sign is the parser's), the comparison operators and ( ) [ ] , + - * / % ^.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datasud.datastore.errors import QueryError
 
 NAME, QNAME, STRING, NUMBER, OP, EOF = "name", "qname", "string", "number", "op", "eof"
-_PUNCTUATION = "(),+-"
+_PUNCTUATION = "(),+-*/%^[]"
 _OPERATORS = ("<=", ">=", "<>", "=", "<", ">")
 
 
@@ -27,8 +28,9 @@ class Token:
 
 
 def syntax_error(pos: int, message: str) -> QueryError:
-    return QueryError(f"Erreur de syntaxe dans « filter » à la position {pos} : {message}.",
-                      parameter="filter")
+    return QueryError(
+        f"Erreur de syntaxe dans « filter » à la position {pos} : {message}.", parameter="filter"
+    )
 
 
 def is_digit(char: str) -> bool:
@@ -103,7 +105,7 @@ def _number(text: str, i: int) -> int:
             while i < n and is_digit(text[i]):
                 i += 1
     if i < n and (text[i].isalpha() or text[i] == "_"):
-        raise syntax_error(start + 1, f"nombre mal formé « {text[start:i + 1]} »")
+        raise syntax_error(start + 1, f"nombre mal formé « {text[start : i + 1]} »")
     return i
 
 

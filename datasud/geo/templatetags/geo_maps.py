@@ -1,7 +1,8 @@
 """Maps in pages: `{% resource_map resource %}` (dataset page), `{% territory_map ... %}`
 (territory pages). Each renders a block that works without JavaScript (the extent in
 words, links to the GeoJSON and OGC API pages) and that `geo/map.js` turns into a MapLibre
-map when the browser can (JavaScript, WebGL, MapLibre installed)."""
+map when the browser can (JavaScript, WebGL, MapLibre installed). `{% search_area_map %}`:
+the search page's map panel (`geo/area-search.js`), an addition to its four area fields."""
 from __future__ import annotations
 
 from django import template
@@ -10,6 +11,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.urls import reverse
 
+from datasud.catalog.models import SPATIAL_FIELDS
 from datasud.datastore.models import Table
 from datasud.territories.models import Territory
 
@@ -105,3 +107,31 @@ def territory_map(territory=None) -> dict:
         context["layer"] = {"region": "region", "departement": "departements",
                             "epci": "epci", "commune": "communes"}[territory.level]
     return context
+
+
+def _result_extents(datasets) -> list[dict]:
+    """The extents of the datasets shown (already loaded with the page: no query), for the
+    outlines of the search map. A dataset whose extent columns were not loaded is left out
+    rather than read one by one."""
+    extents = []
+    for dataset in datasets or []:
+        if set(SPATIAL_FIELDS) & dataset.get_deferred_fields():
+            continue
+        if dataset.spatial_bbox:
+            extents.append({"title": dataset.title, "url": dataset.get_absolute_url(),
+                            "bbox": dataset.spatial_bbox})
+    return extents
+
+
+@register.inclusion_tag("geo/includes/search_area_map.html")
+def search_area_map(bbox: str = "", datasets=None, remove_url: str = "") -> dict:
+    """The search page's "Chercher sur la carte" panel: the area filter `bbox` (the
+    `bbox` parameter's text, "" when none) drawn on the basemap, the extents of the page's
+    `datasets`, and a button that searches the map's view (`geo/area-search.js`). Nothing
+    without MapLibre installed; hidden until the script runs: the four fields of the form
+    stay the way to give an area without JavaScript."""
+    assets = maplibre_assets()
+    if not assets:
+        return {}
+    return {"bbox": bbox, "extents": _result_extents(datasets), "remove_url": remove_url,
+            "style": reverse("tiles:basemap_style"), **assets}
