@@ -24,7 +24,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
-from datasud.accounts.models import ApiToken
+from datasud.accounts.scopes import need_for, user_for_token
 from datasud.catalog.services import CatalogError
 from datasud.catalog.uploads import UploadTooLarge
 
@@ -36,6 +36,9 @@ publier et mettre à jour ses données.
 
 La lecture est libre et anonyme. L'écriture demande un jeton d'API personnel, créé depuis
 votre compte et envoyé dans l'en-tête `Authorization: Bearer <jeton>` (ou `X-API-KEY`).
+Un jeton a des portées (`lecture`, `ecriture`, `datastore` : toutes par défaut) et peut
+être limité à une organisation (voir `docs/api-tokens.md`) ; sans la portée, une écriture
+répond 403 et une lecture est celle d'un visiteur anonyme.
 Les listes sont paginées (`page`, `page_size`) et renvoient `total` et des liens `next` /
 `prev`. Les erreurs sont en JSON : `{"detail": "message", "errors": [{"field", "message"}]}`.
 
@@ -44,9 +47,11 @@ the catalogue (datasets, resources, organisations, reuses, themes, licences, ter
 and, with a personal token, publish and update your data.
 
 Reading is open and anonymous. Writing needs a personal API token, created from your
-account and sent as `Authorization: Bearer <token>` (or `X-API-KEY`). Lists are paginated
-(`page`, `page_size`) and return `total` and `next` / `prev` links. Errors are JSON:
-`{"detail": "message", "errors": [{"field", "message"}]}`.
+account and sent as `Authorization: Bearer <token>` (or `X-API-KEY`). A token has scopes
+(`lecture`, `ecriture`, `datastore`: all by default) and may be restricted to one
+organisation; without the scope, a write is refused (403) and a read is an anonymous one.
+Lists are paginated (`page`, `page_size`) and return `total` and `next` / `prev` links.
+Errors are JSON: `{"detail": "message", "errors": [{"field", "message"}]}`.
 """
 
 TAGS = [
@@ -90,8 +95,18 @@ TAGS = [
 
 # --- Authentication -----------------------------------------------------------------------
 
-def _user_for_token(request: HttpRequest, raw: str):
-    user = ApiToken.authenticate(raw.strip())
+#: Operations under this path read the datastore (the token's `datastore` scope).
+DATASTORE_PATH = "/api/1/datastore/"
+
+
+def _user_for_token(request: HttpRequest, raw: str, signed_in: bool):
+    """The user the token acts as for this request, through its scopes (`accounts.scopes`):
+    a refused scope is a 403 (`ScopeDenied`), an unknown token a 401."""
+    # Every write operation is for signed-in callers (SIGNED_IN); those open to anyone
+    # change nothing, even when posted to (SQL, suggestions): they are reads.
+    need = need_for(request.method if signed_in else "GET", signed_in=signed_in,
+                    datastore=request.path_info.startswith(DATASTORE_PATH))
+    user = user_for_token(raw.strip(), need)
     if user is None:
         raise AuthenticationError(401, "Jeton d'API invalide, expiré ou révoqué.")
     request.user = user
@@ -99,7 +114,12 @@ def _user_for_token(request: HttpRequest, raw: str):
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; `Authorization: Token <token>` is accepted too."""
+    """`Authorization: Bearer <token>`; `Authorization: Token <token>` is accepted too.
+    `signed_in`: the operation is only for signed-in people (no anonymous answer)."""
+
+    def __init__(self, signed_in: bool = True) -> None:
+        super().__init__()
+        self.signed_in = signed_in
 
     def __call__(self, request: HttpRequest):
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
@@ -108,7 +128,7 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, raw)
 
     def authenticate(self, request: HttpRequest, token: str):
-        return _user_for_token(request, token)
+        return _user_for_token(request, token, self.signed_in)
 
 
 class ApiKey(APIKeyHeader):
@@ -116,8 +136,12 @@ class ApiKey(APIKeyHeader):
 
     param_name = "X-API-KEY"
 
+    def __init__(self, signed_in: bool = True) -> None:
+        super().__init__()
+        self.signed_in = signed_in
+
     def authenticate(self, request: HttpRequest, key: str | None):
-        return _user_for_token(request, key) if key else None
+        return _user_for_token(request, key, self.signed_in) if key else None
 
 
 class Session(APIKeyCookie):
@@ -146,8 +170,9 @@ def _anyone(request: HttpRequest):
 bearer_token, api_key, session = BearerToken(), ApiKey(), Session()
 #: For writes and private reads: a token or a session is required (401 otherwise).
 SIGNED_IN = [bearer_token, api_key, session]
-#: For public reads: `request.auth` is the token's owner, the session user or AnonymousUser.
-ANYONE = [bearer_token, api_key, _anyone]
+#: For public reads: `request.auth` is the token's owner, the session user or AnonymousUser
+#: (also for a token without the scope of the read: it reads the public catalogue).
+ANYONE = [BearerToken(signed_in=False), ApiKey(signed_in=False), _anyone]
 #: Lets the OpenAPI document say that a token is optional on public reads.
 PUBLIC = {"auth": ANYONE, "openapi_extra": {"security": [{}]}}
 

@@ -24,10 +24,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
-    fields = ["user", "name", "prefix", "key_hash", "created_at", "last_used_at",
-              "expires_at", "revoked_at"]
-    readonly_fields = ["user", "prefix", "key_hash", "created_at", "last_used_at",
-                       "revoked_at"]
+    fields = ["user", "name", "prefix", "key_hash", "scopes", "organisation", "created_at",
+              "last_used_at", "expires_at", "revoked_at"]
+    # Scopes and organisation are the owner's choice: staff never widen someone's token.
+    readonly_fields = ["user", "prefix", "key_hash", "scopes", "organisation", "created_at",
+                       "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:

@@ -15,8 +15,11 @@ from pydantic import field_validator
 
 from datasud.api import SIGNED_IN, Page, PageParams, error_responses, get_or_404, paginate
 from datasud.api import session as session_auth
+from datasud.catalog.models import Organisation
+from datasud.catalog.services import CatalogError
 
 from .models import ApiToken, Membership
+from .scopes import SCOPES, memberships_of
 
 router = Router(tags=["Compte / Account"])
 
@@ -53,6 +56,14 @@ class TokenOut(Schema):
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
     active: bool
+    scopes: list[str] = Field(description="Portées : lecture, ecriture, datastore",
+                              examples=[["lecture", "datastore"]])
+    organisation: str | None = Field(None, description="Organisation à laquelle le jeton "
+                                     "est limité (aucune : toutes celles du compte)")
+
+    @staticmethod
+    def resolve_organisation(obj: ApiToken) -> str | None:
+        return obj.organisation.slug if obj.organisation_id else None
 
     @staticmethod
     def resolve_active(obj: ApiToken) -> bool:
@@ -71,6 +82,26 @@ class TokenCreated(TokenOut):
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100, examples=["Script de publication"])
     expires_at: dt.datetime | None = Field(None, description="Sans date : n'expire pas")
+    scopes: list[str] = Field(
+        default_factory=lambda: list(SCOPES), max_length=len(SCOPES),
+        description="Ce que le jeton permet (par défaut toutes) : `lecture` (données non "
+                    "publiques que le compte voit), `ecriture` (toute modification), "
+                    "`datastore` (tables non publiques de l'entrepôt, OGC API, tuiles). "
+                    "What the token may do (all by default).")
+    organisation: str | None = Field(
+        None, max_length=255, description="Limiter le jeton à une de vos organisations "
+        "(identifiant) / restrict the token to one of your organisations")
+
+    @field_validator("scopes")
+    @classmethod
+    def known_scopes(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(SCOPES))
+        if unknown:
+            raise ValueError(f"Portées inconnues : {', '.join(unknown)} (possibles : "
+                             f"{', '.join(SCOPES)}).")
+        if not value:
+            raise ValueError("Choisissez au moins une portée.")
+        return value
 
     @field_validator("expires_at")
     @classmethod
@@ -87,7 +118,8 @@ class TokenIn(Schema):
             description="Le compte du jeton ou de la session, et ses organisations.")
 def get_me(request: HttpRequest):
     user = request.auth
-    memberships = (Membership.objects.filter(user=user).select_related("organisation")
+    # A token restricted to one organisation acts through that membership only.
+    memberships = (memberships_of(user).select_related("organisation")
                    .order_by("organisation__name"))
     return {"username": user.get_username(), "email": user.email,
             "full_name": user.get_full_name(), "is_staff": user.is_staff,
@@ -101,6 +133,7 @@ def get_me(request: HttpRequest):
                         "lui-même n'est jamais renvoyé. The token itself is never returned.")
 def list_tokens(request: HttpRequest, paging: Query[PageParams]):
     return paginate(request, ApiToken.objects.filter(user=request.auth)
+                    .select_related("organisation")
                     .order_by("-created_at", "-id"), paging)
 
 
@@ -111,7 +144,15 @@ def list_tokens(request: HttpRequest, paging: Query[PageParams]):
                          "contient le jeton : c'est la seule fois qu'il est visible. "
                          "Needs a signed-in session; the token is shown once.")
 def create_token(request: HttpRequest, payload: TokenIn):
-    token, raw = ApiToken.issue(request.auth, payload.name, expires_at=payload.expires_at)
+    organisation = None
+    if payload.organisation:
+        organisation = Organisation.objects.filter(
+            slug=payload.organisation, memberships__user=request.auth).first()
+        if organisation is None:
+            raise CatalogError("Vous n'êtes membre d'aucune organisation de cet identifiant.",
+                               "organisation")
+    token, raw = ApiToken.issue(request.auth, payload.name, expires_at=payload.expires_at,
+                                scopes=payload.scopes, organisation=organisation)
     token.token = raw  # only on this answer's object; never stored
     return Status(201, token)
 

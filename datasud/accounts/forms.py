@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import throttle
 from .membership_requests import MESSAGE_MAX_LENGTH
 from .models import Membership
+from .scopes import SCOPE_LABELS, SCOPES
 
 THROTTLED = "throttled"
 
@@ -51,10 +52,42 @@ class LoginForm(AuthenticationForm):
 
 
 class TokenForm(forms.Form):
+    """A new token: its name, its scopes (all by default: what tokens could always do) and
+    optionally the one organisation it acts for (`scopes.py`)."""
+
     name = forms.CharField(
         label=_("Nom du jeton"), max_length=100,
         help_text=_("Pour le reconnaître, par exemple « script de mise à jour des horaires »."),
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("Ce que le jeton permet"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(scope, SCOPE_LABELS[scope]) for scope in SCOPES], initial=list(SCOPES),
+        help_text=_("Sans une portée, le jeton lit comme un visiteur anonyme ce qu'elle "
+                    "couvre, et sans « écriture » il ne modifie rien."))
+    organisation = forms.ModelChoiceField(
+        label=_("Limité à l'organisation"), required=False, queryset=Membership.objects.none(),
+        empty_label=_("Toutes mes organisations"),
+        help_text=_("Le jeton n'agit alors qu'au nom de cette organisation, sans les droits "
+                    "de l'équipe de la Région."))
+    #: Sent by the page's form, so that unticking every scope is an error there; a client
+    #: posting the name alone gets the default, every scope.
+    scopes_shown = forms.BooleanField(required=False, widget=forms.HiddenInput, initial=True)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from datasud.catalog.models import Organisation
+
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(memberships__user=user).order_by("name")
+            if user is not None else Organisation.objects.none())
+
+    def clean_scopes(self) -> list[str]:
+        scopes = self.cleaned_data.get("scopes") or []
+        if not scopes:
+            if self.data.get("scopes_shown"):
+                raise forms.ValidationError(_("Choisissez au moins une portée."))
+            return list(SCOPES)
+        return scopes
 
 
 class SignupForm(UserCreationForm):

@@ -43,6 +43,12 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _all_scopes() -> list[str]:
+    from .scopes import SCOPES
+
+    return list(SCOPES)
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         now = timezone.now()
@@ -64,6 +70,13 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the token may do (`scopes.SCOPES`): every scope unless chosen otherwise at
+    # creation; tokens made before scopes existed got all of them.
+    scopes = models.JSONField(_("portées"), default=_all_scopes)
+    # Restricts the token to one organisation of its owner (`scopes.restricted_user`).
+    organisation = models.ForeignKey("catalog.Organisation", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("limité à l'organisation"))
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -76,16 +89,24 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user, name: str, expires_at=None) -> tuple["ApiToken", str]:
-        """Create a token for `user`; returns it and the raw secret, which is never stored."""
+    def issue(cls, user, name: str, expires_at=None, scopes=None,
+              organisation=None) -> tuple["ApiToken", str]:
+        """Create a token for `user`; returns it and the raw secret, which is never stored.
+        `scopes` default to all of them (`scopes.SCOPES`); `organisation`, one the user is a
+        member of, restricts the token to it (`scopes.py`)."""
+        from .scopes import SCOPES
+
+        chosen = list(SCOPES) if scopes is None else [s for s in SCOPES if s in set(scopes)]
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6],
-                                   key_hash=hash_token(raw), expires_at=expires_at)
+                                   key_hash=hash_token(raw), expires_at=expires_at,
+                                   scopes=chosen, organisation=organisation)
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str):
-        """The active user owning this raw token, or None."""
+    def authenticate_token(cls, raw: str) -> "ApiToken | None":
+        """The active token of an active user matching this raw secret, or None; its use is
+        recorded. Surfaces go through `scopes.user_for_token`, which applies its scopes."""
         if not raw or not raw.startswith(TOKEN_PREFIX):
             return None
         token = (cls.objects.active().select_related("user")
@@ -93,7 +114,14 @@ class ApiToken(models.Model):
         if token is None or not token.user.is_active:
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        return token
+
+    @classmethod
+    def authenticate(cls, raw: str):
+        """The active user owning this raw token, or None (whatever its scopes: for checks
+        and scripts; requests go through `scopes.user_for_token`)."""
+        token = cls.authenticate_token(raw)
+        return token.user if token is not None else None
 
     def revoke(self) -> None:
         if self.revoked_at is None:

@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from datasud.accounts.models import ApiToken
+from datasud.accounts.scopes import need_for, user_for_token
 from datasud.catalog.services import CatalogError
 from datasud.datastore.errors import QueryError
 
@@ -93,13 +93,17 @@ def _json(text) -> dict:
     return data
 
 
-def _context(request: HttpRequest) -> Context:
+def _context(request: HttpRequest, name: str, side_effect_free: bool) -> Context:
     header = request.headers.get("Authorization", "").strip()
     scheme, _sep, rest = header.partition(" ")
     raw = rest.strip() if scheme.lower() in ("bearer", "token") and rest.strip() else header
     raw = raw or request.headers.get("X-CKAN-API-Key", "").strip()
     if raw:
-        user = ApiToken.authenticate(raw)
+        # The token's scopes (`accounts.scopes`): a write action needs `ecriture` (403
+        # otherwise), a read without its scope is answered as to an anonymous caller.
+        need = need_for("GET" if side_effect_free else "POST",
+                        datastore=name.startswith("datastore_"))
+        user = user_for_token(raw, need)
         if user is None:
             raise NotAuthorized(_("jeton d'API invalide, expiré ou révoqué."))
         return Context(request, user, by_token=True)
@@ -137,7 +141,7 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
         if request.method not in ("GET", "POST"):
             raise BadRequest(_("Méthode %(m)s non prise en charge : GET ou POST.")
                              % {"m": request.method})
-        ctx = _context(request)
+        ctx = _context(request, name, registered.side_effect_free)
         data = _request_data(request, registered.side_effect_free)
         result = registered.function(ctx, data)
     except Exception as exc:  # noqa: BLE001 - every failure answers in CKAN's envelope

@@ -24,12 +24,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
 from datasud.ckan import ids
 
-from .world import KINDS, ROWS, WORDS, World, commune_of, slug_of, tag_of, theme_of
+from .world import (
+    APPLICATION_WORDS,
+    APPLICATIONS,
+    CALL,
+    KINDS,
+    PROGRAMME,
+    ROWS,
+    STEP_NOTES,
+    WORDS,
+    World,
+    commune_of,
+    slug_of,
+    tag_of,
+    theme_of,
+)
 
 Probe = Callable[[World, Client, str], bool]
 
@@ -37,7 +52,7 @@ Probe = Callable[[World, Client, str], bool]
 @dataclass(frozen=True)
 class ReadSurface:
     name: str
-    target: str                 # "dataset" or "resource": what `kind` designates
+    target: str                 # "dataset", "resource" or "application": what `kind` is
     rule: str                   # a key of matrix.RULES
     probe: Probe
     covers: tuple[str, ...]     # URL names ("catalog:dataset") and CKAN actions ("ckan:...")
@@ -47,6 +62,8 @@ class ReadSurface:
 
 
 READ_SURFACES: dict[str, ReadSurface] = {}
+#: The kinds of object each target has in the world.
+KINDS_OF = {"dataset": KINDS, "resource": KINDS, "application": APPLICATIONS}
 
 
 def read_surface(name: str, target: str, rule: str = "sees", covers: tuple[str, ...] = (),
@@ -537,9 +554,249 @@ def _tiles(world, client, kind):
     return seen
 
 
+@read_surface("ogc-tilesets", "resource", covers=("geo:ogc_tilesets", "geo:ogc_tileset"))
+def _ogc_tilesets(world, client, kind):
+    # OGC API Tiles: the list, then the tileset (its layer is the collection).
+    seen = found(client.get(_collection(world, kind, "/tiles")), "ogc-tilesets")
+    response = client.get(_collection(world, kind, "/tiles/WebMercatorQuad"))
+    assert found(response, "ogc-tileset") == seen
+    assert not seen or response.json()["layers"][0]["id"] == f"resource_{world.resources[kind].pk}"
+    return seen
+
+
+@read_surface("ogc-tile", "resource", covers=("geo:ogc_tile",))
+def _ogc_tile(world, client, kind):
+    response = client.get(_collection(world, kind, "/tiles/WebMercatorQuad/0/0/0"))
+    seen = found(response, "ogc-tile")
+    assert not seen or response.content
+    return seen
+
+
 @read_surface("tiles-tilejson", "resource", covers=("tiles:tilejson",))
 def _tiles_tilejson(world, client, kind):
     response = client.get(f"/tuiles/resource_{world.resources[kind].pk}/tiles.json")
     seen = found(response, "tiles-tilejson")
     assert not seen or response.json()["tilejson"] == "3.0.0"
     return seen
+
+
+# --- Programme applications (objects of their own: see matrix.py) ---------------------------
+
+LOGIN = "/compte/connexion/"
+
+
+def signed_in(client: Client) -> bool:
+    """The client carries a session or a token (the world's anonymous client has neither)."""
+    return bool(client.cookies.get(settings.SESSION_COOKIE_NAME)
+                or client.defaults.get("HTTP_AUTHORIZATION"))
+
+
+def found_signed_in(response: HttpResponse, client: Client, surface: str) -> bool:
+    """Pages and operations behind sign-in: the anonymous visitor is sent to sign in (pages)
+    or answered 401 (API), and sees nothing; a signed-in client gets 200 or 404."""
+    if not signed_in(client):
+        if response.status_code == 401 or (
+                response.status_code == 302 and response["Location"].startswith(LOGIN)):
+            return False
+        raise UnexpectedAnswer(f"{surface}: anonymous: {_show(response)}")
+    return found(response, surface)
+
+
+def application_path(world: World, kind: str) -> str:
+    return f"/programmes/candidatures/{world.applications[kind].pk}/"
+
+
+def _lists_applications(world: World, html: str) -> dict[str, bool]:
+    return {kind: f'href="{application_path(world, kind)}"' in html for kind in APPLICATIONS}
+
+
+@read_surface("html-application-page", "application", covers=("programmes:application",))
+def _html_application_page(world, client, kind):
+    response = client.get(application_path(world, kind))
+    seen = found_signed_in(response, client, "html-application-page")
+    assert not seen or APPLICATION_WORDS[kind] in text(response)
+    return seen
+
+
+@read_surface("html-my-applications", "application", rule="owns",
+              covers=("programmes:my_applications",), listing=True)
+def _html_my_applications(world, client):
+    response = client.get("/programmes/candidatures/")
+    if not found_signed_in(response, client, "html-my-applications"):
+        return dict.fromkeys(APPLICATIONS, False)
+    return _lists_applications(world, text(response))
+
+
+@read_surface("html-call-page", "application", rule="owns", covers=("programmes:call",),
+              listing=True)
+def _html_call_page(world, client):
+    html = text(ok(client.get(f"/programmes/{PROGRAMME}/appels/{CALL}/"), "html-call-page"))
+    return _lists_applications(world, html)
+
+
+@read_surface("html-instruction", "application", rule="instructs",
+              covers=("programmes:instruction",), listing=True)
+def _html_instruction(world, client):
+    response = client.get("/programmes/candidatures/instruction/")
+    if signed_in(client) and response.status_code == 403:
+        return dict.fromkeys(APPLICATIONS, False)
+    if not found_signed_in(response, client, "html-instruction"):
+        return dict.fromkeys(APPLICATIONS, False)
+    return _lists_applications(world, text(response))
+
+
+@read_surface("html-participant-page", "application", rule="published_application",
+              covers=("programmes:participant",))
+def _html_participant_page(world, client, kind):
+    organisation = world.applications[kind].organisation.slug
+    response = client.get(f"/programmes/{PROGRAMME}/participants/{organisation}/")
+    return found(response, "html-participant-page") and \
+        f"Projet {APPLICATION_WORDS[kind]}" in text(response)
+
+
+@read_surface("api-application", "application", covers=("api-1:programme_application",))
+def _api_application(world, client, kind):
+    response = client.get(f"/api/1/programmes/applications/{world.applications[kind].pk}/")
+    seen = found_signed_in(response, client, "api-application")
+    assert not seen or response.json()["answers"]["projet"].endswith(APPLICATION_WORDS[kind])
+    return seen
+
+
+@read_surface("api-applications", "application", covers=("api-1:programme_applications",),
+              listing=True)
+def _api_applications(world, client):
+    response = client.get("/api/1/programmes/applications/", {"page_size": 100})
+    if not found_signed_in(response, client, "api-applications"):
+        return dict.fromkeys(APPLICATIONS, False)
+    listed = {a["id"] for a in response.json()["data"]}
+    return {kind: world.applications[kind].pk in listed for kind in APPLICATIONS}
+
+
+# --- Related datasets and column search (datasud/discovery) --------------------------------
+
+def _related_slugs(client, slug: str, surface: str) -> set[str]:
+    return {d["slug"] for d in ok(client.get(f"/api/1/datasets/{slug}/related/"),
+                                  surface).json()}
+
+
+@read_surface("api-related", "dataset", rule="finds", covers=("api-1:related_datasets",),
+              listing=True)
+def _api_related(world, client):
+    # A's datasets share their producer: each is related to the others. The public and the
+    # archived ones are seen by all, so their two lists together may name every dataset.
+    listed = (_related_slugs(client, slug_of("public"), "api-related")
+              | _related_slugs(client, slug_of("archived"), "api-related"))
+    return {kind: slug_of(kind) in listed for kind in KINDS}
+
+
+@read_surface("html-related", "dataset", rule="finds", covers=("catalog:dataset",),
+              listing=True)
+def _html_related(world, client):
+    listed = ""
+    for kind in ("public", "archived"):
+        html = text(ok(client.get(dataset_path(world, kind)), "html-related"))
+        section = html[html.index('id="jeux-lies"'):]
+        listed += section[:section.index("</section>")]
+    return {kind: f'href="{dataset_path(world, kind)}"' in listed for kind in KINDS}
+
+
+@read_surface("api-column-search", "dataset", rule="finds", covers=("api-1:column_search",),
+              listing=True)
+def _api_column_search(world, client):
+    # Every table of the world has a "latitude" column (recognised from its values too).
+    body = ok(client.get("/api/1/colonnes/", {"q": "latitude", "page_size": 100}),
+              "api-column-search").json()
+    listed = {d["slug"] for d in body["data"]}
+    return {kind: slug_of(kind) in listed for kind in KINDS}
+
+
+@read_surface("html-column-search", "dataset", rule="finds", covers=("discovery:columns",),
+              listing=True)
+def _html_column_search(world, client):
+    html = text(ok(client.get("/colonnes/", {"q": "latitude"}), "html-column-search"))
+    return {kind: f'href="{dataset_path(world, kind)}"' in html for kind in KINDS}
+
+
+# --- Metadata quality (datasud/quality) -------------------------------------------------------
+
+@read_surface("html-quality-advice", "dataset", rule="produces", covers=("catalog:dataset",))
+def _html_quality_advice(world, client, kind):
+    """The score is public; its advice (and the dashboard link) only for the producers."""
+    response = client.get(dataset_path(world, kind))
+    if not found(response, "html-quality-advice"):
+        return False
+    html = text(response)
+    assert "quality-panel" in html, "the public score is missing"
+    return f"/organisations/{world.org_a.slug}/qualite/" in html
+
+
+@read_surface("html-quality-dashboard", "dataset", rule="maintains",
+              covers=("quality:organisation",), listing=True)
+def _html_quality_dashboard(world, client):
+    response = client.get(f"/organisations/{world.org_a.slug}/qualite/")
+    if response.status_code == 302 and response["Location"].startswith("/compte/connexion/"):
+        return dict.fromkeys(KINDS, False)  # the anonymous visitor: sign in first
+    if response.status_code == 403:
+        assert all(slug_of(kind) not in text(response) for kind in KINDS)
+        return dict.fromkeys(KINDS, False)
+    html = text(ok(response, "html-quality-dashboard"))
+    return {kind: f'href="{dataset_path(world, kind)}"' in html for kind in KINDS}
+
+
+@read_surface("html-accompaniments", "application", rule="accompanies",
+              covers=("programmes:accompaniments",), listing=True)
+def _html_accompaniments(world, client):
+    response = client.get("/programmes/candidatures/accompagnement/")
+    if not found_signed_in(response, client, "html-accompaniments"):
+        return dict.fromkeys(APPLICATIONS, False)
+    return _lists_applications(world, text(response))
+
+
+@read_surface("html-accompaniment-notes", "application", rule="reads_notes",
+              covers=("programmes:application",))
+def _html_accompaniment_notes(world, client, kind):
+    """The notes of the accompaniment's steps and who the consultant is, on the application's
+    page: staff and the consultant only (B's members read the steps' titles)."""
+    response = client.get(application_path(world, kind))
+    if not found_signed_in(response, client, "html-accompaniment-notes"):
+        return False
+    html = text(response)
+    seen = STEP_NOTES in html
+    assert seen == ("t-consultant" in html), "the consultant's name goes with the notes"
+    return seen
+
+
+@read_surface("api-accompaniment-notes", "application", rule="reads_notes",
+              covers=("api-1:programme_application",))
+def _api_accompaniment_notes(world, client, kind):
+    response = client.get(f"/api/1/programmes/applications/{world.applications[kind].pk}/")
+    if not found_signed_in(response, client, "api-accompaniment-notes"):
+        return False
+    steps = response.json()["steps"]
+    seen = any(step["notes"] for step in steps)
+    assert seen == any(step.get("by") for step in steps), "the author goes with the notes"
+    assert not seen or steps[0]["notes"] == STEP_NOTES
+    return seen
+
+
+def _api_quality(client, kind, surface):
+    response = client.get(f"/api/1/datasets/{slug_of(kind)}/qualite/")
+    if not found(response, surface):
+        return None
+    return response.json()
+
+
+@read_surface("api-dataset-quality", "dataset", covers=("api-1:dataset_quality",))
+def _api_dataset_quality(world, client, kind):
+    return _api_quality(client, kind, "api-dataset-quality") is not None
+
+
+@read_surface("api-dataset-quality-advice", "dataset", rule="produces",
+              covers=("api-1:dataset_quality",))
+def _api_dataset_quality_advice(world, client, kind):
+    body = _api_quality(client, kind, "api-dataset-quality-advice")
+    if body is None:
+        return False
+    advice = any(c["advice"] for c in body["criteria"])
+    assert advice == body["advice_visible"] or not advice, "advice leaked"
+    return body["advice_visible"]

@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from datasud.catalog.models import Dataset
 from datasud.ckan import ids
 from datasud.datastore.models import Table
+from datasud.programmes.models import Application
 
-from .matrix import CHANGES, MANAGES_MEMBERS_OF_A, RULES, SEES
-from .surfaces import READ_SURFACES, ReadSurface
-from .world import KINDS, ROLES, WORDS, World, slug_of, tag_of
+from .matrix import ACCOMPANIES, CHANGES, MANAGES_MEMBERS_OF_A, ROLES_OF, RULES, SEES
+from .surfaces import KINDS_OF, READ_SURFACES, ReadSurface
+from .world import APPLICATIONS, KINDS, ROLES, WORDS, World, slug_of, tag_of
 
-CELLS = [(role, kind, name) for name in READ_SURFACES for kind in KINDS for role in ROLES]
+CELLS = [(role, kind, name) for name, entry in READ_SURFACES.items()
+         for kind in KINDS_OF[entry.target] for role in ROLES_OF[entry.target]]
 # Answers of listing surfaces, per world, role and surface: the world does not change
 # between read tests (their writes, a session or a token's last use, are rolled back).
 _LISTINGS: dict[tuple, dict[str, bool]] = {}
@@ -39,9 +41,10 @@ def test_read_matrix(w, role, kind, surface):
     entry = READ_SURFACES[surface]
     expected = RULES[entry.rule](role, kind)
     seen = seen_on(w, role, entry, kind)
-    what = "its resource" if entry.target == "resource" else "it"
+    what = {"resource": f"the resource of the {kind} dataset",
+            "dataset": f"the {kind} dataset"}.get(entry.target, kind)
     assert seen == expected, (
-        f"{role} {'sees' if seen else 'does not see'} {what} of the {kind} dataset on "
+        f"{role} {'sees' if seen else 'does not see'} {what} on "
         f"{surface}; rule '{entry.rule}' says {'visible' if expected else 'hidden'}")
 
 
@@ -54,6 +57,25 @@ def test_matrix_states_the_querysets(w, role):
                    .values_list("slug", flat=True))
     assert visible == {w.datasets[k].slug for k in KINDS if role in SEES[k]}
     assert editable == {w.datasets[k].slug for k in KINDS if role in CHANGES[k]}
+
+
+@pytest.mark.parametrize("role", ROLES_OF["application"])
+def test_matrix_states_the_application_querysets(w, role):
+    user = w.users[role]
+    applications = {w.applications[k].pk: k for k in APPLICATIONS}
+
+    def kinds(queryset):
+        return {applications[pk] for pk in queryset.filter(pk__in=applications)
+                .values_list("pk", flat=True)}
+
+    assert kinds(Application.objects.visible_to(user)) == \
+        {k for k in APPLICATIONS if role in SEES[k]}
+    # Who moves it: staff (instructable_by) and the consultant it is assigned to.
+    assert kinds(Application.objects.instructable_by(user)) | \
+        kinds(Application.objects.accompanied_by(user)) == \
+        {k for k in APPLICATIONS if role in CHANGES[k]}
+    assert kinds(Application.objects.accompanied_by(user)) == \
+        {k for k in APPLICATIONS if role in ACCOMPANIES[k]}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -126,7 +148,10 @@ def test_api_search_never_crashes_nor_leaks(w, q, tag, theme, sort, page):
     params = {"q": q, "tag": tag, "theme": theme, "sort": sort, "page": page}
     response = w.client("outsider").get("/api/1/datasets/", {
         k: v for k, v in params.items() if v not in ("", [])})
-    assert response.status_code in (200, 422), response.content[:300]
+    # A NUL character is refused before any lookup (400), the same for every address.
+    refused_early = "\x00" in q
+    assert response.status_code in ((200, 400, 422) if refused_early else (200, 422)), \
+        response.content[:300]
     if response.status_code == 200:
         body = response.json()
         assert not {d["slug"] for d in body["data"]} & _hidden_slugs()
@@ -154,13 +179,17 @@ def test_hidden_tables_answer_not_found_whatever_the_query(w, params, kind):
     pk = w.resources[kind].pk
     for path in (f"/api/1/datastore/{pk}/records/", f"/api/1/datastore/{pk}/export/csv/"):
         response = client.get(path, params)
-        assert response.status_code in (404, 422), (path, response.content[:300])
+        # A NUL character is refused before any lookup, the same for every address.
+        refused_early = any("\x00" in value for value in params.values())
+        allowed = (400, 404, 422) if refused_early else (404, 422)
+        assert response.status_code in allowed, (path, response.content[:300])
         assert HIDDEN_COLUMN not in response.content.decode()
     ckan = {"resource_id": ids.make(ids.RESOURCE, pk), "q": params.get("where", ""),
             "sort": params.get("order_by", ""), "fields": params.get("select", ""),
             "filters": json.dumps({HIDDEN_COLUMN: "x"})}
     response = client.get("/api/3/action/datastore_search", ckan)
-    assert response.status_code == 404, response.content[:300]
+    assert response.status_code in ((400, 404) if refused_early else (404,)), \
+        response.content[:300]
     assert HIDDEN_COLUMN not in response.content.decode()
 
 

@@ -16,16 +16,9 @@ from .writes import WRITE_ACTIONS
 # Django's own checks; i18n only switches the language).
 OUTSIDE = {"admin"}
 NOT_SURFACES = {
-    "catalog:resource_edit": "HTML resource form: same guard (editable_dataset) and service "
-                             "(update_resource) as catalog:resource_delete / API patch",
     "catalog:organisations": "organisations are public; lists no dataset",
     "catalog:organisation_create": "staff only (create_organisation), no dataset",
-    "catalog:organisation_edit": "administered_by, as api-1:update_organisation_view",
-    "catalog:organisation_join": "a request to join, decided by A's administrators",
     "catalog:organisation_members": "test_member_lists_are_for_administrators",
-    "catalog:member_role": "set_member_role, as api-1:set_member_role_view",
-    "catalog:request_accept": "administered_by, membership requests (tests/web)",
-    "catalog:request_refuse": "administered_by, membership requests (tests/web)",
     "catalog:reuse_create": "reuses: not an object of the matrix (tests/web/test_reuses)",
     "catalog:reuses": "reuses: not an object of the matrix",
     "catalog:reuse": "reuses: not an object of the matrix",
@@ -60,16 +53,6 @@ NOT_SURFACES = {
     "employment:saved": "secret-link diagnostic, no dataset (test_wizard.py)",
     "employment:saved_delete": "secret-link diagnostic, no dataset (test_wizard.py)",
     "employment:deleted": "a confirmation message, no dataset",
-    # Programmes: applications are not (yet) objects of the matrix; who sees which one
-    # (Application.objects.visible_to) is proven in tests/programmes/test_permissions.py.
-    **{f"programmes:{name}": "applications: visible_to(user) per organisation, "
-                             "tests/programmes/test_permissions.py"
-       for name in ("my_applications", "application", "application_move", "instruction",
-                    "call")},
-    **{f"api-1:{name}": "applications: visible_to(user) per organisation, "
-                        "tests/programmes/test_permissions.py"
-       for name in ("programme_applications", "programme_application",
-                    "move_programme_application", "apply_to_call")},
     **{f"programmes:{name}": "public counts and places, no dataset (tests/programmes)"
        for name in ("index", "key_figures", "programme", "places", "places_export",
                     "place")},
@@ -78,13 +61,16 @@ NOT_SURFACES = {
     "programmes:place_report": "activity counts of a place: its organisation and staff "
                                "(services.can_report), tests/programmes",
     "api-1:report_place_activity": "as programmes:place_report",
+    "quality:index": "lists the user's own organisations (publishable_by) and their average "
+                     "scores, no dataset (tests/quality/test_dashboard.py)",
     "api-1:suggestions": "metadata suggestions from the posted text only: reads no dataset, "
                          "stores nothing (tests/intelligence)",
-    "programmes:participant": "datasets through Dataset.objects.visible_to(user), as "
-                              "territories:detail; engaged applications only",
     "programmes:events": "lists events, no dataset",
     "programmes:event": "datasets and reuses through visible_to(user) "
                         "(tests/programmes/test_events.py)",
+    **{f"api-1:{name}": "public datasets and published reuses only "
+                        "(tests/programmes/test_events.py)"
+       for name in ("programme_events", "programme_event")},
 }
 # Addresses without any dataset, member or token in them.
 NEUTRAL = {
@@ -98,7 +84,8 @@ NEUTRAL = {
                  "signup_confirm", "password_change", "password_reset", "password_reset_done",
                  "password_reset_confirm", "password_reset_complete", "account_delete"},
     "territories": set(), "catalog": set(), "datastore": set(),
-    "geo": {"landing", "conformance"},
+    # The tiling scheme of OGC API Tiles is a fixed definition, no dataset.
+    "geo": {"landing", "conformance", "tile_matrix_sets", "tile_matrix_set"},
     # The basemap: the région's territories (public reference data), no dataset.
     "tiles": {"basemap_style", "territory_tilejson", "territory_tile"},
 }

@@ -2,22 +2,20 @@
 CKAN API). Allowed writes take effect; refused ones answer as the surface defines (login
 page, 401, 403, or 404 for what the role may not even see) and change nothing at all, in
 the database or on disk."""
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from datasud.catalog.models import Dataset
 
-from .writes import CELLS, LOGIN, WRITE_ACTIONS, database_state, expected_refusal, post_form
-
-
-def files_on_disk() -> set[Path]:
-    found = set()
-    for root in (Path(settings.MEDIA_ROOT), Path(settings.DATASTORE_DIR)):
-        if root.exists():
-            found |= {p for p in root.rglob("*") if p.is_file()}
-    return found
+from .writes import (
+    CELLS,
+    LOGIN,
+    WRITE_ACTIONS,
+    database_state,
+    expected_refusal,
+    files_on_disk,
+    post_form,
+)
 
 
 def refusal_of(response) -> object:

@@ -12,6 +12,7 @@ coordinates (so that it is an OGC API Features collection too).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,15 +21,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from datasud.accounts.membership_requests import request_membership
 from datasud.accounts.models import ApiToken, Membership
 from datasud.catalog import services as catalog
 from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Theme
 from datasud.datastore.models import DeclaredSchema
+from datasud.programmes import accompaniment
+from datasud.programmes import services as programmes
+from datasud.programmes.models import Application, Call, Consultant, Programme
+from datasud.programmes.workflow import transitions_for
 from datasud.search import indexing
 from datasud.territories.models import Territory
 
 #: Who may act, in the order the matrix lists them.
 ROLES = ("anonymous", "outsider", "b_member", "editor", "admin", "staff")
+#: Roles of the applications' cells: the consultant the staff assigned to B's application
+#: (a member of no organisation: for datasets, an outsider like any other).
+APPLICATION_ROLES = (*ROLES, "consultant")
 #: The datasets of organisation A, one per kind the rules tell apart.
 KINDS = ("public", "draft", "private", "archived")
 #: A word of each dataset's title that no other text of the world contains.
@@ -55,6 +64,21 @@ def commune_of(kind: str) -> str:
     return f"9900{KINDS.index(kind)}"
 
 
+#: The applications to the world's programme: A's, still in instruction ("déposée"), and
+#: B's, accepted (so that B is a published participant of the programme).
+APPLICATIONS = ("application-a", "application-b")
+#: The word of each application's project title, found nowhere else in the world.
+APPLICATION_WORDS = {"application-a": "aquilon", "application-b": "sirocco"}
+PROGRAMME = "programme-confiance"
+#: The call everybody applied to, and an open call nobody applied to yet (for the writes).
+CALL, OPEN_CALL = "appel-confiance", "appel-ouvert"
+#: The accompaniment step the consultant recorded on B's application: its title is shown to
+#: B's members, its notes only to the consultant and staff.
+STEP_TITLE, STEP_NOTES = "Atelier zéphyr", "Notes mistral"
+CALL_FORM = {"fields": [{"name": "projet", "label": "Intitulé du projet", "type": "text",
+                         "required": True, "max_length": 80}]}
+
+
 SCHEMA = {"fields": [{"name": "code", "type": "string"}, {"name": "libelle", "type": "string"},
                      {"name": "valeur", "type": "integer"}, {"name": "longitude", "type": "number"},
                      {"name": "latitude", "type": "number"}]}
@@ -79,6 +103,9 @@ class World:
     b_dataset: Dataset
     #: role -> session cookie, signed in once for the whole world (no login per test).
     sessions: dict[str, str] = field(default_factory=dict)
+    programme: Programme | None = None
+    #: APPLICATIONS kind -> the application of A (in instruction) or of B (accepted).
+    applications: dict[str, Application] = field(default_factory=dict)
 
     def client(self, role: str, *, session: bool = True, token: bool = True,
                **kwargs) -> Client:
@@ -111,6 +138,7 @@ def build_world() -> World:
         "admin": User.objects.create_user("t-admin", "t-adm@example.org"),
         "staff": User.objects.create_user("t-staff", "t-staff@example.org",
                                           is_staff=True, is_superuser=True),
+        "consultant": User.objects.create_user("t-consultant", "t-cons@example.org"),
     }
     Membership.objects.create(user=users["editor"], organisation=org_a,
                               role=Membership.Role.EDITOR)
@@ -118,6 +146,8 @@ def build_world() -> World:
                               role=Membership.Role.ADMIN)
     Membership.objects.create(user=users["b_member"], organisation=org_b,
                               role=Membership.Role.ADMIN)
+    # The outsider asked to join A: a pending request for A's administrators to decide.
+    request_membership(users["outsider"], org_a, "Je voudrais publier avec vous.")
     tokens = {role: ApiToken.issue(user, "confiance")[1]
               for role, user in users.items() if user is not None}
     licence = Licence.objects.create(slug="lov2-confiance", title="Licence Ouverte 2.0")
@@ -145,6 +175,7 @@ def build_world() -> World:
                                        slug="voirie-voisine", licence=licence,
                                        status=Dataset.Status.PUBLISHED)
     indexing.reindex([d.pk for d in [*datasets.values(), b_dataset]])
+    programme, applications = _build_applications(users, org_a, org_b)
     sessions = {}
     for role, user in users.items():
         if user is not None:
@@ -152,4 +183,33 @@ def build_world() -> World:
             browser.force_login(user)
             sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
     return World(users=users, tokens=tokens, org_a=org_a, org_b=org_b, datasets=datasets,
-                 resources=resources, b_dataset=b_dataset, sessions=sessions)
+                 resources=resources, b_dataset=b_dataset, sessions=sessions,
+                 programme=programme, applications=applications)
+
+
+def _build_applications(users, org_a, org_b):
+    """A programme with two calls open to communes; A and B applied to the first one
+    through the service, as their members would, and the staff accepted B's."""
+    statuses = ["submitted", "under_review", "accepted", "rejected", "in_progress",
+                "completed"]
+    programme = Programme.objects.create(slug=PROGRAMME, name="Programme de confiance",
+                                         statuses=statuses,
+                                         transitions=transitions_for(statuses))
+    opens = timezone.now() - dt.timedelta(days=1)
+    calls = {slug: Call.objects.create(programme=programme, slug=slug, title=f"Appel {slug}",
+                                       opens_at=opens, eligible_kinds=["commune"],
+                                       form=CALL_FORM)
+             for slug in (CALL, OPEN_CALL)}
+    applications = {}
+    for kind, organisation, member in (("application-a", org_a, users["editor"]),
+                                       ("application-b", org_b, users["b_member"])):
+        applications[kind] = programmes.apply(
+            member, calls[CALL], organisation,
+            {"projet": f"Projet {APPLICATION_WORDS[kind]}"})
+    for status in ("under_review", "accepted"):
+        programmes.move(users["staff"], applications["application-b"], status)
+    consultant = Consultant.objects.create(user=users["consultant"])
+    accompaniment.assign(users["staff"], applications["application-b"], consultant)
+    accompaniment.record_step(users["consultant"], applications["application-b"],
+                              timezone.localdate(), STEP_TITLE, STEP_NOTES)
+    return programme, applications

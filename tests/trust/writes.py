@@ -18,19 +18,33 @@ import json
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from datasud.accounts.models import ApiToken, Membership
+from datasud.accounts.models import ApiToken, Membership, MembershipRequest
 from datasud.catalog.models import Activity, Dataset, Organisation, Resource
 from datasud.ckan import ids
 from datasud.datastore.models import DeclaredSchema, Load
+from datasud.programmes.models import AccompanimentStep, Application, StatusChange
 
-from .matrix import CHANGES, MANAGES_MEMBERS_OF_A, sees
-from .world import ROLES, SCHEMA, World, csv_of, slug_of
+from .matrix import APPLIES_FOR_A, CHANGES, MANAGES_MEMBERS_OF_A, sees
+from .world import (
+    APPLICATION_ROLES,
+    APPLICATIONS,
+    OPEN_CALL,
+    PROGRAMME,
+    ROLES,
+    SCHEMA,
+    World,
+    csv_of,
+    slug_of,
+)
 
 JSON = "application/json"
 LOGIN = "/compte/connexion/"
@@ -58,6 +72,7 @@ class WriteAction:
     # The refusal, if not the surface's: one answer for every role, or {role: answer}.
     refusal: object = None
     covers: tuple[str, ...] = ()               # URL names and CKAN actions it writes through
+    roles: tuple[str, ...] = ROLES             # who tries it (applications: + the consultant)
 
 
 WRITE_ACTIONS: dict[str, WriteAction] = {}
@@ -71,11 +86,12 @@ def write_action(name: str, surface: str, *, success: tuple[int, ...],
                  kinds: tuple[str | None, ...] = ("public", "private"),
                  allowed: Callable[[str, str | None], bool] = _may_change,
                  files: bool = False, anonymous_as_others: bool = False,
-                 refusal: object = None, covers: tuple[str, ...] = ()):
+                 refusal: object = None, covers: tuple[str, ...] = (),
+                 roles: tuple[str, ...] = ROLES):
     def register(act):
         assert name not in WRITE_ACTIONS, f"action {name} registered twice"
         WRITE_ACTIONS[name] = WriteAction(name, surface, act, allowed, success, kinds, files,
-                                          anonymous_as_others, refusal, covers)
+                                          anonymous_as_others, refusal, covers, roles)
         return act
 
     return register
@@ -358,6 +374,156 @@ def _api_member_remove(world, role, kind):
         f"/api/1/organisations/{world.org_a.slug}/members/t-editor/")
 
 
+# --- The remaining producer forms: resource, organisation card, member role ---------------------
+
+@write_action("html-resource-edit", "html", success=(302,), covers=("catalog:resource_edit",))
+def _html_resource_edit(world, role, kind):
+    pk = world.resources[kind].pk
+    return post_form(world, role, f"{dataset_path(kind)}ressources/{pk}/modifier/",
+                     {"title": "Renommée", "description": "", "format": "csv"})
+
+
+@write_action("html-organisation-edit", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in MANAGES_MEMBERS_OF_A,
+              covers=("catalog:organisation_edit",))
+def _html_organisation_edit(world, role, kind):
+    return post_form(world, role, f"/organisations/{world.org_a.slug}/modifier/", {
+        "name": "Ville de Trust", "type": world.org_a.type, "description": "Changée."})
+
+
+@write_action("html-member-role", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in MANAGES_MEMBERS_OF_A,
+              covers=("catalog:member_role",))
+def _html_member_role(world, role, kind):
+    membership = Membership.objects.get(organisation=world.org_a, user=world.users["editor"])
+    return post_form(world, role, f"/organisations/{world.org_a.slug}/membres/"
+                                  f"{membership.pk}/role/", {"role": "admin"})
+
+
+# Membership requests: A's administrators and staff decide the outsider's pending one;
+# anybody signed in who is not a member asks to join (the outsider has asked already: 400;
+# A's members are sent back to the organisation's page, nothing changed).
+def _pending_request(world: World):
+    return MembershipRequest.objects.get(organisation=world.org_a, user=world.users["outsider"],
+                                         status=MembershipRequest.Status.PENDING)
+
+
+@write_action("html-request-accept", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in MANAGES_MEMBERS_OF_A,
+              covers=("catalog:request_accept",))
+def _html_request_accept(world, role, kind):
+    pk = _pending_request(world).pk
+    return post_form(world, role, f"/organisations/{world.org_a.slug}/demandes/{pk}/accepter/",
+                     {"role": "editor"})
+
+
+@write_action("html-request-refuse", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in MANAGES_MEMBERS_OF_A,
+              covers=("catalog:request_refuse",))
+def _html_request_refuse(world, role, kind):
+    pk = _pending_request(world).pk
+    return post_form(world, role, f"/organisations/{world.org_a.slug}/demandes/{pk}/refuser/",
+                     {"reason": "Pas pour l'instant."})
+
+
+@write_action("html-join", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in {"b_member", "staff"},
+              refusal={"anonymous": "login", "outsider": 400, "editor": 302, "admin": 302},
+              covers=("catalog:organisation_join",))
+def _html_join(world, role, kind):
+    return post_form(world, role, f"/organisations/{world.org_a.slug}/rejoindre/",
+                     {"message": "Bonjour."})
+
+
+# --- Programme applications: instruction (staff) and applying (the organisation's members) ---
+
+def _next_status(world: World, kind: str) -> str:
+    application = world.applications[kind]
+    return world.programme.next_statuses(application.status)[0]
+
+
+@write_action("api-application-move", "api", success=(200,), kinds=APPLICATIONS,
+              roles=APPLICATION_ROLES, covers=("api-1:move_programme_application",))
+def _api_application_move(world, role, kind):
+    pk = world.applications[kind].pk
+    return api_client(world, role).post(f"/api/1/programmes/applications/{pk}/moves/",
+                                        {"to_status": _next_status(world, kind),
+                                         "comment": "Instruit."}, content_type=JSON)
+
+
+@write_action("html-application-move", "html", success=(302,), kinds=APPLICATIONS,
+              roles=APPLICATION_ROLES, covers=("programmes:application_move",))
+def _html_application_move(world, role, kind):
+    pk = world.applications[kind].pk
+    return post_form(world, role, f"/programmes/candidatures/{pk}/statut/",
+                     {"to_status": _next_status(world, kind), "comment": "Instruit."})
+
+
+@write_action("api-apply", "api", success=(201,), kinds=(None,),
+              allowed=lambda role, kind: role in APPLIES_FOR_A,
+              refusal={"anonymous": 401, "outsider": 403, "b_member": 403, "staff": 403,
+                       "consultant": 403},
+              roles=APPLICATION_ROLES, covers=("api-1:apply_to_call",))
+def _api_apply(world, role, kind):
+    # In A's name: staff instruct applications but never apply for an organisation.
+    return api_client(world, role).post(
+        f"/api/1/programmes/{PROGRAMME}/calls/{OPEN_CALL}/applications/",
+        {"organisation": world.org_a.slug, "answers": {"projet": "Projet détourné"}},
+        content_type=JSON)
+
+
+# A signed-in person who is a member of nothing gets the call's page back with a message; a
+# member of B the form back (A is not among the organisations offered).
+@write_action("html-apply", "html", success=(302,), kinds=(None,),
+              allowed=lambda role, kind: role in APPLIES_FOR_A,
+              refusal={"anonymous": "login", "outsider": 200, "b_member": 400, "staff": 200,
+                       "consultant": 200},
+              roles=APPLICATION_ROLES, covers=("programmes:call",))
+def _html_apply(world, role, kind):
+    return post_form(world, role, f"/programmes/{PROGRAMME}/appels/{OPEN_CALL}/",
+                     {"organisation": world.org_a.pk, "q_projet": "Projet détourné"})
+
+
+# The accompaniment of B's retained application: staff assign (here: withdraw) its
+# consultant; the consultant and staff record its steps.
+def _step(world: World) -> dict:
+    return {"on": timezone.localdate().isoformat(), "title": "Étape d'accompagnement",
+            "notes": "Notes internes."}
+
+
+@write_action("api-assign-consultant", "api", success=(200,), kinds=("application-b",),
+              allowed=lambda role, kind: role == "staff", roles=APPLICATION_ROLES,
+              covers=("api-1:assign_programme_consultant",))
+def _api_assign_consultant(world, role, kind):
+    pk = world.applications[kind].pk
+    return api_client(world, role).post(f"/api/1/programmes/applications/{pk}/consultant/",
+                                        {"consultant": None}, content_type=JSON)
+
+
+@write_action("html-assign-consultant", "html", success=(302,), kinds=("application-b",),
+              allowed=lambda role, kind: role == "staff", roles=APPLICATION_ROLES,
+              covers=("programmes:application_assign",))
+def _html_assign_consultant(world, role, kind):
+    pk = world.applications[kind].pk
+    return post_form(world, role, f"/programmes/candidatures/{pk}/consultant/",
+                     {"consultant": ""})
+
+
+@write_action("api-add-step", "api", success=(201,), kinds=("application-b",),
+              roles=APPLICATION_ROLES, covers=("api-1:add_accompaniment_step",))
+def _api_add_step(world, role, kind):
+    pk = world.applications[kind].pk
+    return api_client(world, role).post(f"/api/1/programmes/applications/{pk}/steps/",
+                                        _step(world), content_type=JSON)
+
+
+@write_action("html-add-step", "html", success=(302,), kinds=("application-b",),
+              roles=APPLICATION_ROLES, covers=("programmes:application_step",))
+def _html_add_step(world, role, kind):
+    pk = world.applications[kind].pk
+    return post_form(world, role, f"/programmes/candidatures/{pk}/etapes/", _step(world))
+
+
 # --- What a write may change ------------------------------------------------------------------
 
 def database_state(world: World) -> dict:
@@ -371,12 +537,25 @@ def database_state(world: World) -> dict:
         "resources": list(Resource.objects.order_by("pk").values()),
         "activities": Activity.objects.count(),
         "memberships": list(Membership.objects.order_by("pk").values()),
+        "membership_requests": list(MembershipRequest.objects.order_by("pk").values()),
         "organisations": list(Organisation.objects.order_by("pk").values()),
         "tokens": list(ApiToken.objects.order_by("pk").values(*token_fields)),
         "loads": list(Load.objects.order_by("pk").values("id", "status", "is_current")),
         "declared_schemas": list(DeclaredSchema.objects.order_by("pk")
                                  .values("id", "resource_id", "descriptor", "url")),
+        "applications": list(Application.objects.order_by("pk").values()),
+        "status_changes": StatusChange.objects.count(),
+        "steps": list(AccompanimentStep.objects.order_by("pk").values()),
     }
+
+
+def files_on_disk() -> set[Path]:
+    """Every file of the uploads and the datastore: a refused write leaves none behind."""
+    found = set()
+    for root in (Path(settings.MEDIA_ROOT), Path(settings.DATASTORE_DIR)):
+        if root.exists():
+            found |= {p for p in root.rglob("*") if p.is_file()}
+    return found
 
 
 def expected_refusal(action: WriteAction, role: str, kind: str | None) -> object:
@@ -391,4 +570,4 @@ def expected_refusal(action: WriteAction, role: str, kind: str | None) -> object
 
 
 CELLS = [(role, kind, name) for name, action in WRITE_ACTIONS.items()
-         for kind in action.kinds for role in ROLES]
+         for kind in action.kinds for role in action.roles]

@@ -44,7 +44,7 @@ def _account_page(request: HttpRequest, form: TokenForm, new_token: str = "",
         "reuses": Reuse.objects.filter(owner=user).order_by("-created_at"),
         "requests": MembershipRequest.objects.filter(
             user=user, status=MembershipRequest.Status.PENDING).select_related("organisation"),
-        "tokens": ApiToken.objects.filter(user=user),
+        "tokens": ApiToken.objects.filter(user=user).select_related("organisation"),
         "form": form,
         "new_token": new_token,
         "now": timezone.now(),
@@ -55,7 +55,7 @@ def _account_page(request: HttpRequest, form: TokenForm, new_token: str = "",
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return _account_page(request, TokenForm())
+    return _account_page(request, TokenForm(user=request.user))
 
 
 @never_cache
@@ -64,11 +64,13 @@ def account(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     """Issue a token and show its secret once, in this response only: it is never stored
     (only its hash is) and the page is not cached."""
-    form = TokenForm(request.POST)
+    form = TokenForm(request.POST, user=request.user)
     if not form.is_valid():
         return _account_page(request, form, status=400)
-    _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
-    return _account_page(request, TokenForm(), new_token=raw)
+    _token, raw = ApiToken.issue(request.user, form.cleaned_data["name"],
+                                 scopes=form.cleaned_data["scopes"],
+                                 organisation=form.cleaned_data["organisation"])
+    return _account_page(request, TokenForm(user=request.user), new_token=raw)
 
 
 @login_required

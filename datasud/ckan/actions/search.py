@@ -39,6 +39,8 @@ SORTS = {
     # opaque, so creation order (by date, then row id) is what they get: new datasets come
     # last and never shift the pages already read.
     "id": ("created", "-created"),
+    # DataSud's metadata quality score (datasud/quality): "qualite desc" is best first.
+    "qualite": ("-qualite", "qualite"),
 }
 
 
@@ -149,7 +151,9 @@ def package_search(ctx: Context, data: dict) -> dict:
         organisations=_organisation_names(filters.get("organisations", set())),
         tags=sorted(filters.get("tags", ())), licences=sorted(filters.get("licences", ())),
         formats=sorted(filters.get("formats", ())), sort=sort, bbox=bbox,
-        include_archived=as_bool(data, "include_archived"))
+        include_archived=as_bool(data, "include_archived"),
+        # CKAN's answer has no field saying that the query was corrected: never correct.
+        correct=False)
     found, total, facets = _window(user, query, start, rows,
                                    facet_limit if facet_fields else 0)
     facets_out, search_facets = _facets(facets, facet_fields, mincount)

@@ -357,9 +357,12 @@ def _update(ctx: Context, data: dict, partial: bool) -> dict:
     fields = _dataset_fields(data, errors, partial=partial)
     if organisation is not None and organisation.pk != dataset.organisation_id:
         fields["organisation"] = organisation
+    # A harvested dataset: the DataSud team confirms a change with force=true, as in the
+    # API v1 (services.check_not_harvested); producers are refused whatever they send.
+    force = errors.catch(as_bool, data, "force") or False
     errors.check()
     with transaction.atomic():
-        services.update_dataset(ctx.user, dataset, **fields)
+        services.update_dataset(ctx.user, dataset, force=force, **fields)
         if "resources" in data:
             _sync_resources(ctx, dataset, data["resources"])
     return dictize.package_dict(ctx, dataset)
@@ -372,7 +375,8 @@ def package_update(ctx: Context, data: dict) -> dict:
 
 
 def package_patch(ctx: Context, data: dict) -> dict:
-    """Change only the fields given of a dataset (`id` or name)."""
+    """Change only the fields given of a dataset (`id` or name). A harvested dataset is
+    refused (409), except to the DataSud team confirming with `force: true`."""
     return _update(ctx, data, partial=True)
 
 
