@@ -1,0 +1,20 @@
+"""Background tasks of the quality app (run by the task queue configured in settings.TASKS)."""
+
+from django_tasks import task
+
+from . import linkcheck, services
+
+
+@task()
+def check_links(urls: list[str] | None = None, limit: int | None = None) -> dict:
+    """Check the due remote links (or the given `urls`) and store what was found."""
+    summary = linkcheck.check_links(due=urls is None, urls=urls, limit=limit)
+    return {"checked": summary.checked, "ok": summary.ok, "broken": summary.broken}
+
+
+@task()
+def recompute_quality(dataset_ids: list[int] | None = None) -> int:
+    """Recompute the quality score of these datasets (all when None)."""
+    if dataset_ids is None:
+        return services.recompute_all()
+    return services.recompute(dataset_ids)
