@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, models, transaction
 
-from . import cache
+from . import cache, spelling
 from .backends import get_backend
 from .documents import BATCH_SIZE, PUBLIC, PUBLIC_ARCHIVED, Document, iter_all_ids, load_documents
 from .models import DatasetFacet, FacetCount, IndexState
@@ -115,6 +115,7 @@ def reindex(dataset_ids: Iterable[int]) -> None:
             backend.delete([pk for pk in batch if pk not in found])
             backend.index(documents)
             _replace_facets(batch, documents)
+            spelling.record(documents)
             cache.renew_token()
 
 
@@ -137,6 +138,7 @@ def rebuild(progress: Callable[[int], object] | None = None) -> int:
     """
     backend = get_backend()
     count = 0
+    vocabulary = spelling.Rebuild()
     with transaction.atomic():
         _lock()
         backend.clear()
@@ -145,10 +147,12 @@ def rebuild(progress: Callable[[int], object] | None = None) -> int:
             documents = load_documents(batch)
             backend.index(documents)
             _insert_facets(documents)
+            vocabulary.add(documents)
             count += len(documents)
             if progress is not None:
                 progress(len(batch))
         _sum_facets()
+        vocabulary.write()
         cache.renew_token()
     backend.optimize()
     logger.debug("Search index rebuilt: %d datasets", count)

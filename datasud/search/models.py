@@ -22,6 +22,9 @@ class IndexState(models.Model):
     """
 
     token = models.CharField(max_length=32, default=new_token)
+    # Replaced only when the vocabulary (`Term`) changes: new words, or a rebuild. Most
+    # index writes add no word, and web processes keep the vocabulary they loaded.
+    vocabulary = models.CharField(max_length=32, default=new_token)
 
     class Meta:
         verbose_name = _("état de l'index de recherche")
@@ -95,3 +98,25 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.facet}={self.value}: {self.n}"
+
+
+class Term(models.Model):
+    """A word of the indexed datasets (lower-case, unaccented), with the number of datasets
+    having it: the vocabulary that spelling corrections are chosen from (see `spelling`).
+
+    Rebuilt exactly with the index (`datasud rebuild_search_index`); in between, the indexer
+    adds the new words of the datasets it indexes, and counts are not lowered, so a word
+    gone from the catalogue may stay suggested until the next rebuild (a suggestion is only
+    followed when it finds datasets).
+    """
+
+    word = models.CharField(max_length=40, primary_key=True)
+    # The word as written with its accents, when it has some ("vélo" for "velo").
+    label = models.CharField(max_length=40, blank=True)
+    documents = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("mot de l'index de recherche")
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.documents}"

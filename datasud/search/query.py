@@ -21,8 +21,16 @@ SORTS = {
     "created": ("created_at", "id"),
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
+    # Metadata quality score (datasud/quality): best first; "-qualite" reverses it.
+    "qualite": ("-quality_score", "-id"),
+    "-qualite": ("quality_score", "id"),
 }
 DEFAULT_SORT = "-modified"
+# How "relevance" ranks: "hybride" (default) expands the query with synonyms, ranks the
+# words as typed first and corrects misspelt words when nothing matches them; "texte" is
+# the plain full-text match and rank of the words as typed (kept to compare with).
+RANKINGS = ("hybride", "texte")
+DEFAULT_RANKING = "hybride"
 FACETS = ["theme", "organisation", "tag", "licence", "format", "territory", "partner"]
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -49,6 +57,10 @@ class SearchQuery:
     page_size: int = DEFAULT_PAGE_SIZE
     # Archived datasets (no longer maintained) are left out unless asked for.
     include_archived: bool = False
+    ranking: str = DEFAULT_RANKING
+    # False: search the words as typed even if a correction would find more (the link
+    # "Rechercher plutôt « ... »" after a corrected search).
+    correct: bool = True
 
     def selected(self) -> dict[str, list[str]]:
         """Selected filter values per facet name (partner as "true" / "false")."""
@@ -74,6 +86,8 @@ class SearchQuery:
             page=min(max(_int(self.page, 1), 1), MAX_PAGE),
             page_size=min(max(_int(self.page_size, DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE),
             include_archived=bool(self.include_archived),
+            ranking=self.ranking if self.ranking in RANKINGS else DEFAULT_RANKING,
+            correct=bool(self.correct),
         )
 
 
@@ -125,6 +139,10 @@ class SearchResult:
     sort: str = DEFAULT_SORT
     #: True when no dataset had all the words and the results have any of them instead.
     relaxed: bool = False
+    #: A spelling correction of the query ("" if none): with `corrected`, the query whose
+    #: results these are (the one typed found nothing); without, a "did you mean".
+    suggestion: str = ""
+    corrected: bool = False
 
     @property
     def pages(self) -> int:

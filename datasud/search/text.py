@@ -61,6 +61,34 @@ def stem(word: str) -> str:
     return found
 
 
+def plural(word: str) -> str | None:
+    """`word` + "s" if its stem differs from the word's (Snowball keeps the "s" of words
+    ending in a vowel: "velos" is not "velo"), else None."""
+    if word and word[-1] in "aeiouy" and stem(word + "s") != stem(word):
+        return word + "s"
+    return None
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Words of a query (`words`, in the query's order, the prefix included if it is one of
+    them) that a dataset may contain, or instead any of `alternatives` (each a run of words,
+    matched as a phrase), from the synonym table (see `synonyms`)."""
+
+    words: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One condition of a query: its `words` all (the last as a prefix if `prefix`), or one
+    of the `alternatives` phrases."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+
 @dataclass(frozen=True)
 class Terms:
     """A parsed full-text query.
@@ -68,10 +96,44 @@ class Terms:
     `required` are whole words (not stop words) the datasets must contain, in stemmed form
     through the backend; `prefix` is the last word, matched as the start of a word because
     people type their query from left to right ("transp" must find "transports"), or "".
+    `synonyms` (empty unless the query was expanded, see `synonyms.expand`) let some of
+    these words be replaced by other words meaning the same.
     """
 
     required: tuple[str, ...] = ()
     prefix: str = ""
+    synonyms: tuple[Synonym, ...] = ()
+
+    def plain(self) -> Terms:
+        """The same words, without synonyms (what the user typed)."""
+        return Terms(required=self.required, prefix=self.prefix)
+
+    def whole(self) -> Terms:
+        """The words typed, all whole: the last one is no longer a prefix ("plu" is not
+        "pluvial"), each also in the plural (see `plural`). What "the words as typed"
+        means when ranking them first."""
+        last = [self.prefix] if self.prefix and self.prefix not in STOPWORDS else []
+        required = tuple(dict.fromkeys((*self.required, *last)))
+        plurals = tuple(Synonym((word,), ((plural(word),),)) for word in required
+                        if plural(word))
+        return Terms(required=required, synonyms=plurals)
+
+    def slots(self) -> list[Slot]:
+        """The conditions a dataset must meet, in the query's order: one per word, or per
+        run of words having synonyms."""
+        grouped = {word: synonym for synonym in self.synonyms for word in synonym.words}
+        slots, seen = [], set()
+        for word in (*self.required, *([self.prefix] if self.prefix else [])):
+            synonym = grouped.get(word)
+            if synonym is None:
+                slots.append(Slot((word,), prefix=bool(self.prefix) and word == self.prefix
+                                  and word not in self.required))
+            elif id(synonym) not in seen:
+                seen.add(id(synonym))
+                slots.append(Slot(synonym.words, prefix=synonym.words[-1] == self.prefix
+                                  and self.prefix not in self.required,
+                                  alternatives=synonym.alternatives))
+        return slots
 
     def __bool__(self) -> bool:
         return bool(self.required or self.prefix)

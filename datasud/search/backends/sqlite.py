@@ -12,7 +12,7 @@ import sqlite3
 
 from ..documents import Document
 from ..stopwords import STOPWORDS
-from ..text import Terms, stem, words
+from ..text import Slot, Terms, stem, words
 from .base import SQL, SearchBackend
 
 TABLE = "search_dataset_fts"
@@ -21,6 +21,9 @@ COLUMNS = ("title", "tags", "description", "organisation", "words")
 # producer's name; the unstemmed words only break ties between prefix matches.
 WEIGHTS = (10.0, 5.0, 2.0, 1.0, 0.2)
 STEMMED = "{title tags description organisation}"
+# Added to the score of the datasets that have the words as typed: they come before those
+# found through synonyms only (see `synonyms`); bm25 scores are far below it.
+EXACT_FIRST = 1_000_000.0
 
 
 def _stemmed(field_words: list[str]) -> str:
@@ -41,13 +44,33 @@ def _phrase(token: str, prefix: bool = False) -> str:
 
 def match_expression(terms: Terms, any_word: bool = False) -> str:
     """The FTS5 MATCH string for `terms`, e.g. `{title ...} : "transport" AND (...)`."""
+    if terms.synonyms:
+        return (" OR " if any_word else " AND ").join(_slot(slot) for slot in terms.slots())
     parts = [f"{STEMMED} : {_phrase(stem(w))}" for w in terms.required]
     if terms.prefix:
-        options = [f"{{words}} : {_phrase(terms.prefix, prefix=True)}"]
-        if not terms.prefix_is_stopword:
-            options.insert(0, f"{STEMMED} : {_phrase(stem(terms.prefix), prefix=True)}")
-        parts.append("(" + " OR ".join(options) + ")")
+        parts.append(_prefix(terms.prefix))
     return (" OR " if any_word else " AND ").join(parts)
+
+
+def _prefix(word: str) -> str:
+    options = [f"{{words}} : {_phrase(word, prefix=True)}"]
+    if word not in STOPWORDS:
+        options.insert(0, f"{STEMMED} : {_phrase(stem(word), prefix=True)}")
+    return "(" + " OR ".join(options) + ")"
+
+
+def _slot(slot: Slot) -> str:
+    """A slot of an expanded query: its words as typed, or one of its alternatives (each a
+    phrase of stems, stop words left out as in the index)."""
+    *head, last = slot.words
+    typed = [f"{STEMMED} : {_phrase(stem(w))}" for w in head]
+    typed.append(_prefix(last) if slot.prefix else f"{STEMMED} : {_phrase(stem(last))}")
+    options = ["(" + " AND ".join(typed) + ")"]
+    for alternative in slot.alternatives:
+        stems = [stem(w) for w in alternative if w not in STOPWORDS]
+        if stems:
+            options.append(f"{STEMMED} : {_phrase(' '.join(stems))}")
+    return "(" + " OR ".join(options) + ")" if len(options) > 1 else options[0]
 
 
 # The index on the catalogue's visibility columns (see the search app's migration 0003).
@@ -113,6 +136,14 @@ class SQLiteBackend(SearchBackend):
 
     def ranked_matches(self, terms: Terms, any_word: bool = False) -> SQL:
         weights = ", ".join(str(w) for w in WEIGHTS)
-        return (f"SELECT rowid AS id, -bm25({TABLE}, {weights}) AS score "
-                f"FROM {TABLE} WHERE {TABLE} MATCH %s",
-                [match_expression(terms, any_word)])
+        if not terms.synonyms:
+            return (f"SELECT rowid AS id, -bm25({TABLE}, {weights}) AS score "
+                    f"FROM {TABLE} WHERE {TABLE} MATCH %s",
+                    [match_expression(terms, any_word)])
+        # Datasets with the words as typed, whole (see `Terms.whole`), first; each group
+        # ranked by the score of the expanded query (the set of the former is listed once
+        # by FTS5, then probed per match).
+        return (f"SELECT rowid AS id, -bm25({TABLE}, {weights}) + (CASE WHEN rowid IN "
+                f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s) THEN {EXACT_FIRST} "
+                f"ELSE 0.0 END) AS score FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [match_expression(terms.whole(), any_word), match_expression(terms, any_word)])
