@@ -8,7 +8,7 @@
   P@5 (standard: hits / 5), P@5 capped (hits / min(5, number of true tags)) and R@5, see
   `datasud/intelligence/evaluation.py`, against the plain TF-IDF nearest-neighbours vote
   (same index, similarity-weighted vote of the 20 nearest, no association, no tag-word
-  match, no prior).
+  match, no prior), and against the fixed linear mix of the parts (no ranker).
 - Themes: accuracy (top 1, and the right theme among the 3 proposed) on the hand-checked
   titles of `benchmarks/data/themes_checked.csv`.
 - `--tune`: the weight search, on a validation part of the training split only.
@@ -27,6 +27,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ from datasud.intelligence import training  # noqa: E402
 from datasud.intelligence.evaluation import tag_metrics  # noqa: E402
 from datasud.intelligence.model import Weights  # noqa: E402
 
-BASELINE = Weights(knn=1.0, assoc=0.0, match=0.0, prior=0.0, power=1.0)
+BASELINE = Weights(k=20, knn=1.0, assoc=0.0, match=0.0, prior=0.0, power=1.0)
 
 
 def main() -> None:
@@ -64,11 +65,13 @@ def main() -> None:
     assert not held_out_ids & {r.id for r in train}
     if args.tune:
         fit, validation = training.split_by_dataset(train, test_share=0.2, seed=7)
-        best, score = training.tune(training.train(fit, national), validation)
+        best, score = training.tune(training.train(fit, national, folds=0, net_epochs=0),
+                                    validation)
         print(f"Best weights on the validation part (P@5 {score:.3f}): {best.as_dict()}")
         return
     started = time.perf_counter()
-    model = training.train(train, national)
+    model = training.train(train, national, progress=lambda line: print(line, file=sys.stderr,
+                                                                       flush=True))
     train_seconds = time.perf_counter() - started
 
     ours = model.weights
@@ -76,9 +79,12 @@ def main() -> None:
     def rank(record):
         return [name for name, _ in model.tag_scores(record.title, record.description)]
 
-    model.weights = BASELINE
+    ranker = model.ranker
+    model.ranker, model.weights = None, BASELINE
     baseline = tag_metrics(test, rank)
-    model.weights = ours
+    model.weights = replace(ours, k=20)
+    linear = tag_metrics(test, rank)  # the parts mixed with fixed weights, no ranker
+    model.ranker, model.weights = ranker, ours
     scores = tag_metrics(test, rank)
     tagged = [r for r in test if r.tags]
     ceiling = statistics.mean(min(5, len(r.tags)) / 5 for r in tagged)
@@ -111,8 +117,8 @@ def main() -> None:
 
     report = io.StringIO()
     with contextlib.redirect_stdout(report):
-        _report(train, national, test, tagged, train_seconds, baseline, scores, ceiling,
-                checked, top1, top3, timings)
+        _report(train, national, test, tagged, train_seconds, baseline, linear, scores,
+                ceiling, checked, top1, top3, timings)
     print(f"### Metadata suggestions ({time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"`benchmarks/bench_suggestions.py`)\n")
     print(report.getvalue())
@@ -122,13 +128,14 @@ def main() -> None:
                       report.getvalue().rstrip())
 
 
-def _report(train, national, test, tagged, train_seconds, baseline, scores, ceiling,
-            checked, top1, top3, timings) -> None:
+def _report(train, national, test, tagged, train_seconds, baseline, linear, scores,
+            ceiling, checked, top1, top3, timings) -> None:
     print(f"Split: {len(train)} DataSud datasets to train (+ {len(national)} national), "
           f"{len(test)} held out ({len(tagged)} with tags), seed 20260101. "
           f"Training took {train_seconds:.0f} s.\n")
     print("| Tags | P@5 | P@5 capped | R@5 | datasets |\n|---|---|---|---|---|")
     print(baseline.row("TF-IDF k-NN vote (baseline)"))
+    print(linear.row("Linear mix of the parts (no ranker, the 2026-11-29 model)"))
     print(scores.row("DataSud suggestions"))
     print(f"\nCeiling of the standard P@5 (datasets with fewer than 5 tags): {ceiling:.3f}.\n")
     print(f"Themes, {len(checked)} hand-checked titles: top-1 accuracy "

@@ -11,8 +11,17 @@ Three parts, all plain numpy arrays (one compressed file, loaded once per proces
   description ("match precision"), so that "vélo" in a title proposes the tag `velo` with a
   calibrated score and "parc" (a tag given on 1 in 10 datasets that say "parc") does not
   come first.
-The scores are combined linearly with weights tuned on a validation part of the training
-catalogue (`training.py`), then squashed into [0, 1].
+Two more parts rank the candidate tags (format 2):
+- a small fastText-like network (`tagnet.py`: an embedding per frequent text feature, a
+  softmax over the tags) learnt on the national catalogue, which knows which words make
+  which tags;
+- the ranker (`ranking.py`): a one-hidden-layer network that turns each candidate's evidence
+  (neighbours, associations, tag words in the title or description, network probability,
+  popularity) into the probability that a producer gives the tag, learnt on DataSud
+  datasets left out of the model it reads (cross-validation inside the training
+  catalogue). That probability is the tag's score.
+A model without a ranker (a tiny training catalogue) combines the parts linearly with the
+`Weights`.
 """
 from __future__ import annotations
 
@@ -24,9 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import document_features, tag_words
+from . import ranking, tagnet
+from .text import document_features, tag_words, tokens
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -34,7 +44,7 @@ class Weights:
     """How the parts are combined. Tag weights: the best P@5 of `training.tune` on a
     validation part of the benchmark's training split (`bench_suggestions.py --tune`)."""
 
-    k: int = 20            # neighbours that vote
+    k: int = 30            # neighbours that vote
     power: float = 5.0     # a neighbour's vote is sim ** power
     knn: float = 1.0
     assoc: float = 0.6
@@ -71,6 +81,13 @@ class SuggestionModel:
     frequencies: list[str]
     licence_prior: np.ndarray      # float32 [L]
     frequency_prior: np.ndarray    # float32 [Q]
+    tag_title_precision: np.ndarray | None = None  # float32 [T], when the words are in a title
+    net_row: np.ndarray | None = None     # int32 [F]: the feature's embedding row, -1 none
+    net_emb: np.ndarray | None = None     # float16 [R, tagnet.DIM]
+    net_tags: np.ndarray | None = None    # int32 [N]: the tags the network knows
+    net_out: np.ndarray | None = None     # float16 [tagnet.DIM, N]
+    net_bias: np.ndarray | None = None    # float32 [N]
+    ranker: ranking.Ranker | None = None
     weights: Weights = field(default_factory=Weights)
     meta: dict = field(default_factory=dict)
 
@@ -153,12 +170,40 @@ class SuggestionModel:
                     found[tag] = float(self.tag_match_precision[tag])
         return found
 
+    def net_probabilities(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
+        """The tag network's probability of every tag for a text's TF-IDF vector."""
+        if self.net_emb is None or self.net_row is None:
+            return None
+        rows = self.net_row[ids]
+        known = rows >= 0
+        hidden = tagnet.embed(rows[known], vals[known].astype(np.float32), np.array([0]), 1,
+                              self.net_emb)
+        probabilities = np.zeros(len(self.tags), np.float32)
+        probabilities[self.net_tags] = tagnet.softmax(
+            hidden @ self.net_out.astype(np.float32) + self.net_bias)[0]
+        return probabilities
+
+    def candidates(self, title: str, description: str, extra: str, ids: np.ndarray,
+                   vals: np.ndarray, words: set[str], docs: np.ndarray,
+                   sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate tag ids, their evidence rows) for the ranker."""
+        return ranking.candidate_features(self, ids, vals, words, set(tokens(title)), docs,
+                                          sims, self.net_probabilities(ids, vals))
+
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None) -> list[tuple[str, float]]:
         """Every candidate tag with its score in [0, 1], best first."""
         w = self.weights
         ids, vals, words = self.vectorise(title, description, extra)
         docs, sims = neighbours if neighbours is not None else self.neighbours(ids, vals)
+        if self.ranker is not None:
+            tags, evidence = self.candidates(title, description, extra, ids, vals, words,
+                                             docs, sims)
+            if tags.size == 0:
+                return []
+            scores = self.ranker.probabilities(evidence)
+            order = np.argsort(-scores, kind="stable")
+            return [(self.tags[int(tags[i])], round(float(scores[i]), 3)) for i in order]
         knn = self.knn_tag_scores(docs, self._votes(docs, sims))
         assoc = self.assoc_tag_scores(ids, vals)
         match = self.matched_tags(words)
@@ -218,11 +263,18 @@ class SuggestionModel:
                "tag_match_precision", "assoc_ptr", "assoc_tag", "assoc_weight",
                "licence_prior", "frequency_prior")
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
+    _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
+                 "net_bias")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,
                   **{name: getattr(self, name) for name in self._LISTS}}
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
+        arrays.update({name: getattr(self, name) for name in self._OPTIONAL
+                       if getattr(self, name) is not None})
+        if self.ranker is not None:
+            arrays.update({f"ranker_{name}": getattr(self.ranker, name)
+                           for name in ranking.Ranker.ARRAYS})
         arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False)
                                          .encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
@@ -236,8 +288,12 @@ class SuggestionModel:
     def load(cls, path: Path) -> SuggestionModel:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode("utf-8"))
-            if header.get("format") != FORMAT_VERSION:
+            if header.get("format") not in (1, FORMAT_VERSION):  # 1: no network nor ranker
                 raise ValueError(f"Format de modèle inattendu : {header.get('format')}")
             arrays = {name: data[name] for name in cls._ARRAYS}
+            arrays.update({name: data[name] for name in cls._OPTIONAL if name in data.files})
+            if "ranker_w1" in data.files:
+                arrays["ranker"] = ranking.Ranker(**{name: data[f"ranker_{name}"]
+                                                     for name in ranking.Ranker.ARRAYS})
         return cls(**arrays, **{name: header[name] for name in cls._LISTS},
                    weights=Weights(**header["weights"]), meta=header.get("meta", {}))

@@ -1,0 +1,209 @@
+"""The learnt tag ranker: every candidate tag of a dataset being described is turned into a
+small vector of evidence (how many close DataSud neighbours carry it and how close they are,
+what the text's features say of it, whether its own words are in the title...), and a
+logistic regression, learnt on datasets the base model was NOT trained on, turns that vector
+into the probability that a producer gives the tag. The probability is the tag's score.
+
+Candidates: the tags of the nearest DataSud datasets, the best tags associated with the
+text's features, and the tags whose words appear in the text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# The evidence, in the order of the ranker's weights (stored in the model file).
+FEATURES = (
+    "bias",
+    "knn",  # neighbours' vote, sim ** power, normalised
+    "knn_share",  # neighbours' vote, sim, normalised
+    "max_sim",  # the highest similarity of a neighbour carrying the tag
+    "top1",  # the nearest neighbour carries it (× its similarity)
+    "top3",  # share of the 3 nearest carrying it
+    "near",  # carried by a neighbour at similarity > 0.8
+    "assoc",  # P(tag | features), averaged over the text's features
+    "assoc_rank",  # 1 / (1 + rank among the association scores)
+    "match",  # the tag's words are in the text: its match precision
+    "match_title",  # ... in the title
+    "prior",  # log popularity
+    "knn_x_gap",  # the neighbours' vote when the nearest is far (sim1 small)
+    "assoc_x_gap",  # the association score when the nearest is far
+    "match_x_gap",
+    "title_precision",  # how often the tag is given when its words are in a title
+    "net",  # the tag network's probability (`tagnet.py`)
+    "net_log",
+    "net_rank",  # 1 / (1 + rank among the network's probabilities)
+)
+N_FEATURES = len(FEATURES)
+MAX_ASSOC_CANDIDATES = 60
+
+
+def candidate_features(
+    model,
+    ids: np.ndarray,
+    vals: np.ndarray,
+    words: set[str],
+    title_words: set[str],
+    docs: np.ndarray,
+    sims: np.ndarray,
+    net: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate tag ids [n], evidence [n, N_FEATURES]) for one text, given its feature
+    vector (`model.vectorise`), its words and title words, its neighbours
+    (`model.neighbours`) and the tag network's probabilities over every tag (or None)."""
+    power = model.weights.power
+    # Neighbours' tags: one row per (neighbour, tag).
+    starts, ends = model.doc_tag_ptr[docs], model.doc_tag_ptr[docs + 1]
+    lengths = (ends - starts).astype(np.int64)
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    nb_tags = model.doc_tags[offsets].astype(np.int64)
+    nb_rank = np.repeat(np.arange(docs.size), lengths)
+    nb_sim = np.repeat(sims.astype(np.float64), lengths)
+
+    # Association scores.
+    a_starts, a_ends = model.assoc_ptr[ids], model.assoc_ptr[ids + 1]
+    a_len = (a_ends - a_starts).astype(np.int64)
+    a_total = int(a_len.sum())
+    a_off = np.repeat(a_starts - np.cumsum(a_len) + a_len, a_len) + np.arange(a_total)
+    a_tags = model.assoc_tag[a_off].astype(np.int64)
+    a_w = model.assoc_weight[a_off].astype(np.float64) * np.repeat(vals.astype(np.float64), a_len)
+    a_w /= float(vals.sum()) or 1.0
+    assoc_tags, assoc_inverse = np.unique(a_tags, return_inverse=True)
+    assoc_scores = np.bincount(assoc_inverse, weights=a_w, minlength=assoc_tags.size)
+    order = np.argsort(-assoc_scores, kind="stable")
+    assoc_rank = np.empty(order.size, np.int64)
+    assoc_rank[order] = np.arange(order.size)
+    keep = assoc_rank < MAX_ASSOC_CANDIDATES
+    assoc_tags, assoc_scores, assoc_rank = assoc_tags[keep], assoc_scores[keep], assoc_rank[keep]
+
+    matched = model.matched_tags(words)
+    candidates = np.unique(
+        np.concatenate([nb_tags, assoc_tags, np.fromiter(matched, np.int64, len(matched))])
+    )
+    n = candidates.size
+    x = np.zeros((n, N_FEATURES), np.float64)
+    if n == 0:
+        return candidates, x
+    x[:, 0] = 1.0
+    sim1 = float(sims[0]) if sims.size else 0.0
+    gap = 1.0 - sim1
+    if total:
+        pos = np.searchsorted(candidates, nb_tags)
+        votes = sims.astype(np.float64) ** power
+        vote_total = float(votes.sum()) or 1.0
+        x[:, 1] = np.bincount(pos, weights=votes[nb_rank] / vote_total, minlength=n)
+        sim_total = float(sims.sum()) or 1.0
+        x[:, 2] = np.bincount(pos, weights=nb_sim / sim_total, minlength=n)
+        np.maximum.at(x[:, 3], pos, nb_sim)
+        first = nb_rank == 0
+        x[pos[first], 4] = sim1
+        top3 = nb_rank < 3
+        x[:, 5] = np.bincount(pos[top3], minlength=n) / max(1, min(3, docs.size))
+        near = nb_sim > 0.8
+        x[:, 6] = np.bincount(pos[near], minlength=n) > 0
+    if assoc_tags.size:
+        pos = np.searchsorted(candidates, assoc_tags)
+        x[pos, 7] = assoc_scores
+        x[pos, 8] = 1.0 / (1.0 + assoc_rank)
+    for tag, precision in matched.items():
+        i = int(np.searchsorted(candidates, tag))
+        x[i, 9] = precision
+        if all(w in title_words for w in model.tag_words[tag]):
+            x[i, 10] = 1.0
+            if model.tag_title_precision is not None:
+                x[i, 15] = float(model.tag_title_precision[tag])
+    log_max = math.log1p(float(model.tag_count.max() or 1))
+    x[:, 11] = np.log1p(model.tag_count[candidates].astype(np.float64)) / log_max
+    x[:, 12] = x[:, 1] * gap
+    x[:, 13] = x[:, 7] * gap
+    x[:, 14] = x[:, 9] * gap
+    if net is not None:
+        p = net[candidates].astype(np.float64)
+        x[:, 16] = p
+        x[:, 17] = np.log(p + 1e-6) / 10
+        # Rank among every tag: how many tags the network prefers.
+        ordered = np.sort(net)
+        greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
+        x[:, 18] = 1.0 / (1.0 + greater)
+    return candidates, x
+
+
+@dataclass
+class Ranker:
+    """A one-hidden-layer network (tanh) over the standardised evidence: P(tag given)."""
+
+    mean: np.ndarray  # [N_FEATURES]
+    scale: np.ndarray  # [N_FEATURES]
+    w1: np.ndarray  # [N_FEATURES, HIDDEN]
+    b1: np.ndarray  # [HIDDEN]
+    w2: np.ndarray  # [HIDDEN]
+    b2: np.ndarray  # [1]
+
+    ARRAYS = ("mean", "scale", "w1", "b1", "w2", "b2")
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        hidden = np.tanh(((x - self.mean) / self.scale) @ self.w1 + self.b1)
+        return hidden @ self.w2 + self.b2[0]
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(x), -30, 30)))
+
+
+HIDDEN = 16
+
+
+def fit_ranker(
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int = 300,
+    learning_rate: float = 0.05,
+    l2: float = 1e-3,
+    seed: int = 0,
+) -> Ranker:
+    """Learn the ranker on candidate rows `x` with labels `y` (1: the producer gave the
+    tag): full-batch Adam on the logistic loss, fixed seed (deterministic)."""
+    rng = np.random.default_rng(seed)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    mean[0], scale[0] = 0.0, 1.0
+    xn = (x - mean) / scale
+    params = [
+        rng.standard_normal((x.shape[1], HIDDEN)) * 0.3,
+        np.zeros(HIDDEN),
+        rng.standard_normal(HIDDEN) * 0.3,
+        np.zeros(1),
+    ]
+    moments = [np.zeros_like(p) for p in params]
+    squares = [np.zeros_like(p) for p in params]
+    for t in range(1, epochs + 1):
+        w1, b1, w2, b2 = params
+        hidden = np.tanh(xn @ w1 + b1)
+        p = 1.0 / (1.0 + np.exp(-np.clip(hidden @ w2 + b2[0], -30, 30)))
+        g = (p - y) / y.size
+        g_hidden = np.outer(g, w2) * (1 - hidden * hidden)
+        grads = [
+            xn.T @ g_hidden + l2 * w1,
+            g_hidden.sum(axis=0),
+            hidden.T @ g + l2 * w2,
+            np.array([g.sum()]),
+        ]
+        for k, grad in enumerate(grads):
+            moments[k] = 0.9 * moments[k] + 0.1 * grad
+            squares[k] = 0.999 * squares[k] + 0.001 * grad * grad
+            params[k] -= (
+                learning_rate
+                * (moments[k] / (1 - 0.9**t))
+                / (np.sqrt(squares[k] / (1 - 0.999**t)) + 1e-8)
+            )
+    w1, b1, w2, b2 = params
+    return Ranker(
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        w1.astype(np.float32),
+        b1.astype(np.float32),
+        w2.astype(np.float32),
+        b2.astype(np.float32),
+    )
