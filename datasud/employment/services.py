@@ -1,16 +1,22 @@
 """The process-wide engine, rebuilt when a referential gets a new datastore version."""
 from __future__ import annotations
 
+import logging
 import threading
+
+from django import db
+from django.conf import settings
 
 from datasud.datastore.models import Load
 
 from .engine import Engine
 from .referentials import FILES
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _engine: Engine | None = None
 _version: tuple | None = None
+_warming = False
 
 
 def referential_version() -> tuple:
@@ -33,6 +39,34 @@ def current_engine() -> Engine:
         if _engine is None or _version != version:
             _engine, _version = Engine.from_datastore(), version
     return _engine
+
+
+def warm_up() -> bool:
+    """Start building the engine in a background thread, if it is not built or being
+    built; True when a build was started. The wizard's first page calls it: the person
+    types their job while the engine (3-5 s to build) gets ready, instead of waiting for it
+    after submitting. A failure (referentials not loaded) is logged; the request that
+    needs the engine then gets the usual error."""
+    global _warming
+    if _engine is not None or not settings.EMPLOYMENT_WARM_UP:
+        return False
+    with _lock:
+        if _engine is not None or _warming:
+            return False
+        _warming = True
+    threading.Thread(target=_warm, name="employment-warm-up", daemon=True).start()
+    return True
+
+
+def _warm() -> None:
+    global _warming
+    try:
+        current_engine()
+    except Exception:  # noqa: BLE001 - logged; the next real request reports it
+        logger.exception("Le moteur du diagnostic n'a pas pu être préparé à l'avance.")
+    finally:
+        _warming = False
+        db.connections.close_all()  # this thread's own connections
 
 
 def trainings_for(engine: Engine, gap: dict, commune: str | None = None, top: int = 10) -> dict:

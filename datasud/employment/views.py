@@ -111,6 +111,7 @@ def suggestions(request: HttpRequest) -> JsonResponse:
 def wizard(request: HttpRequest) -> HttpResponse:
     """Step 1: the current job, in the person's words (then picked in a list) or by code."""
     state = WizardState.from_query(request.GET)
+    services.warm_up()
     form = JobSearchForm(request.GET if ("q" in request.GET or "code" in request.GET)
                          else None, prefix_label=_("Votre métier actuel, en quelques mots"),
                          suggest_url=reverse("employment:suggestions"))

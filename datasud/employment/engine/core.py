@@ -41,7 +41,8 @@ class Engine:
         started = time.perf_counter()
         before = resident_bytes()
         self.fiches = {r["code_rome"]: {"libelle": r["libelle_rome"],
-                                        "parent": r["code_rome_parent"] or r["code_rome"]}
+                                        "parent": r["code_rome_parent"] or r["code_rome"],
+                                        "cadre": r.get("emploi_cadre") or ""}
                        for r in tables["fiches"]}
         self.by_parent: dict[str, list[str]] = defaultdict(list)
         for code, fiche in self.fiches.items():

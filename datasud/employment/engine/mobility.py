@@ -1,6 +1,7 @@
 """Mobility proposals: for any fiche, the nearby fiches a person could move to, with why.
 
-Each candidate pair (source → target) gets a few signals, each in [0, 1]:
+Two passes. First, every other fiche (source → target) gets a few signals, each in [0, 1],
+summed with weights (`DEFAULT_WEIGHTS`):
 - `skills`: TF-IDF cosine of the two fiches' skills and knowledge (core ones weigh more);
 - `domain`, `grand_domain`, `parent`: same professional domain, same large domain, same
   ROME v3 code;
@@ -12,29 +13,108 @@ Each candidate pair (source → target) gets a few signals, each in [0, 1]:
 - `popular`: how often other fiches list the target as a mobility;
 - `neighbours`: the fiches closest in skills to the source list the target (weighted by
   their closeness), as a collaborative filter;
+- `regression`: the same idea done as a kernel ridge regression of the other fiches'
+  official lists on their skills (the skills cosine as kernel): it discounts neighbours
+  that say the same thing;
 - `siblings`: the fiches born from the same ROME v3 fiche as the source list the target;
 - `family_linked`: some fiche of the source's v3 family lists some fiche of the target's.
 
+Then the best `CANDIDATES` are reordered by a small gradient-boosted trees ranker
+(`ranker.py`, shipped as `mobility_ranker.json`) from these signals and a few more: raw
+counts beside the ratios, ranks and per-source normalised values, the target's incoming
+links and the skills of the fiches that list it, 2-hop paths target → fiche → source, the
+skills of the fiches the target leads to and of those that lead to the source, how close
+source and target sit in the ordered lists that cite the source, ROME v3 / 4.0 origin and
+executive status of both fiches.
+
 The source's own official outgoing links are never used to rank its proposals: they are
-what the proposals are measured against, and what fiches without links lack.
+what the proposals are measured against, and what fiches without links lack. Every matrix
+row of the source's own links is either unread or only subtracted from a total.
 """
+
 from __future__ import annotations
 
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
+from . import ranker as ranker_module
+
 # Tuned by `benchmarks/bench_mobility.py --tune` on the training part of the split only
 # (coordinate ascent on MRR + Recall@10); see docs/employment.md.
 DEFAULT_WEIGHTS = {
-    "skills": 1.0, "domain": 0.05, "grand_domain": 0.1, "parent": 0.3, "observed": 0.3,
-    "reverse": 0.5, "cocited": 0.8, "isco": 0.3, "popular": 0.3, "neighbours": 1.2,
-    "siblings": 0.3, "family_linked": 0.3,
+    "skills": 1.0,
+    "domain": 0.05,
+    "grand_domain": 0.1,
+    "parent": 0.3,
+    "observed": 0.3,
+    "reverse": 0.5,
+    "cocited": 0.8,
+    "isco": 0.3,
+    "popular": 0.3,
+    "neighbours": 1.2,
+    "regression": 1.2,
+    "siblings": 0.3,
+    "family_linked": 0.3,
 }
 FEATURES = tuple(DEFAULT_WEIGHTS)
 CORE_WEIGHT = {"Principale": 2.0, "Émergente": 1.5}
-SKILL_CANDIDATES = 120
 NEIGHBOURS = 15
+RIDGE = 1.0  # regularisation of the kernel ridge regression
+CANDIDATES = 150  # reordered by the trees ranker
+# Counts that grow with the number of known links: divided by the share of the reference
+# links the model sees, so that a model trained on part of the links reads them alike.
+COUNTS = ("cocite", "indeg_t", "sib_count", "famlink_count", "paths_ts", "indeg_s")
+# Also given to the ranker rescaled to [0, 1] among the source's candidates.
+PER_SOURCE = (
+    "cocite",
+    "indeg_t",
+    "sib_count",
+    "famlink_count",
+    "paths_ts",
+    "neighbours",
+    "regression",
+    "citer_sim",
+    "stage1",
+    "skills",
+)
+RANKER_FEATURES = (
+    "skills",
+    "domain",
+    "grand_domain",
+    "parent",
+    "observed",
+    "observed_reverse",
+    "isco",
+    "reverse",
+    "cocite",
+    "cocited",
+    "indeg_t",
+    "popular",
+    "neighbours",
+    "regression",
+    "siblings",
+    "sib_count",
+    "family_linked",
+    "famlink_count",
+    "citer_sim",
+    "paths_ts",
+    "legacy_t",
+    "legacy_s",
+    "cadre_t",
+    "cadre_s",
+    "indeg_s",
+    "skills_rank",
+    "neighbours_rank",
+    "regression_rank",
+    "stage1",
+    "stage1_rank",
+    "citing_sim",
+    "reverse_sim",
+    "cocite_adjacent",
+) + tuple(f"{name}_source" for name in PER_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -44,130 +124,315 @@ class Proposal:
     signals: dict[str, float]
 
 
+def _rank_score(values: np.ndarray) -> np.ndarray:
+    """1 / log2(rank + 2) of each value among all, best first."""
+    rank = np.empty(len(values), np.int64)
+    rank[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return 1 / np.log2(rank + 2)
+
+
 class MobilityModel:
-    def __init__(self, fiches: dict[str, dict], fiche_items: dict[str, dict[str, str]],
-                 links: dict[str, list[str]], observed: dict[tuple[str, str], float],
-                 isco: dict[str, set[str]]):
-        """`fiches`: code → {"parent": ROME v3 code}; `fiche_items`: code → {item: coeur};
-        `links`: official outgoing links; `observed`: (v3, v3) → strength in [0, 1];
-        `isco`: code → ISCO-08 unit groups."""
+    def __init__(
+        self,
+        fiches: dict[str, dict],
+        fiche_items: dict[str, dict[str, str]],
+        links: dict[str, list[str]],
+        observed: dict[tuple[str, str], float],
+        isco: dict[str, set[str]],
+        ranker="shipped",
+    ):
+        """`fiches`: code → {"parent": ROME v3 code, "cadre": "O"/"N"/""}; `fiche_items`:
+        code → {item: coeur}; `links`: official outgoing links; `observed`: (v3, v3) →
+        strength in [0, 1]; `isco`: code → ISCO-08 unit groups; `ranker`: a
+        `ranker.TreeRanker` or `ranker.CrossFitted`, None for the weighted sum alone,
+        "shipped" for the file."""
         self.codes = sorted(fiches)
+        self.index = {code: i for i, code in enumerate(self.codes)}
         self.fiches = fiches
-        self.observed = observed
-        self.isco = isco
-        self.by_domain: dict[str, list[str]] = defaultdict(list)
-        for code in self.codes:
-            self.by_domain[code[:3]].append(code)
-        self.observed_from: dict[str, set[str]] = defaultdict(set)
-        for source_parent, target_parent in observed:
-            self.observed_from[source_parent].add(target_parent)
-        self._skill_vectors(fiche_items)
+        n = len(self.codes)
+        parents = [fiches[c]["parent"] for c in self.codes]
+        self.parent_id = self._ids(parents)
+        self.domain_id = self._ids([c[:3] for c in self.codes])
+        self.grand_id = self._ids([c[:1] for c in self.codes])
+        self.legacy = np.array(
+            [p == c for p, c in zip(parents, self.codes, strict=True)], np.float32
+        )
+        self.cadre = np.array(
+            [{"O": 1.0, "N": 0.0}.get(fiches[c].get("cadre", ""), 0.5) for c in self.codes],
+            np.float32,
+        )
+        self.similarity = self._skill_matrix(fiche_items)
+        self.observed = np.zeros((n, n), np.float32)
+        family: dict[str, list[int]] = defaultdict(list)
+        for i, parent in enumerate(parents):
+            family[parent].append(i)
+        for (source_parent, target_parent), value in observed.items():
+            rows, cols = family.get(source_parent), family.get(target_parent)
+            if rows and cols:
+                self.observed[np.ix_(rows, cols)] = value
+        self.isco = self._jaccard([isco.get(c, set()) for c in self.codes])
+        self.ranker = ranker_module.load() if ranker == "shipped" else ranker
+        self.reference_links = self.ranker.meta.get("reference_links") if self.ranker else None
         self.set_links(links)
 
-    def _skill_vectors(self, fiche_items: dict[str, dict[str, str]]) -> None:
+    @staticmethod
+    def _ids(keys: list[str]) -> np.ndarray:
+        seen: dict[str, int] = {}
+        return np.array([seen.setdefault(k, len(seen)) for k in keys], np.int64)
+
+    def _skill_matrix(self, fiche_items: dict[str, dict[str, str]]) -> np.ndarray:
+        """Cosine of the fiches' TF-IDF skill vectors, [n, n] with a zero diagonal; built
+        from the pairs of fiches sharing each item (about 5 million for the ROME)."""
+        n = len(self.codes)
         df: dict[str, int] = defaultdict(int)
         for items in fiche_items.values():
             for code in items:
                 df[code] += 1
-        n = len(self.fiches) or 1
-        self.vectors: dict[str, dict[str, float]] = {}
-        self.postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        rows, cols, vals, item_ids = [], [], [], {}
         for fiche, items in fiche_items.items():
-            vector = {c: math.log(n / df[c]) * CORE_WEIGHT.get(coeur, 1.0)
-                      for c, coeur in items.items()}
+            if fiche not in self.index:
+                continue
+            vector = {
+                c: math.log(n / df[c]) * CORE_WEIGHT.get(coeur, 1.0) for c, coeur in items.items()
+            }
+            vector = {c: v for c, v in vector.items() if v > 0}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-            vector = {c: v / norm for c, v in vector.items() if v > 0}
-            self.vectors[fiche] = vector
             for c, v in vector.items():
-                self.postings[c].append((fiche, v))
+                rows.append(self.index[fiche])
+                cols.append(item_ids.setdefault(c, len(item_ids)))
+                vals.append(v / norm)
+        similarity = np.zeros(n * n)
+        if rows:
+            rows_a, cols_a, vals_a = np.array(rows), np.array(cols), np.array(vals)
+            order = np.argsort(cols_a, kind="stable")
+            rows_a, cols_a, vals_a = rows_a[order], cols_a[order], vals_a[order]
+            starts = np.searchsorted(cols_a, np.arange(len(item_ids)))
+            sizes = np.diff(np.append(starts, len(cols_a)))[cols_a]
+            first = np.repeat(np.arange(len(cols_a)), sizes)
+            second = (
+                np.repeat(starts[cols_a], sizes)
+                + np.arange(len(first))
+                - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            )
+            similarity = np.bincount(
+                rows_a[first] * n + rows_a[second],
+                weights=vals_a[first] * vals_a[second],
+                minlength=n * n,
+            )
+        similarity = similarity.reshape(n, n).astype(np.float32)
+        np.fill_diagonal(similarity, 0)
+        return similarity
+
+    @staticmethod
+    def _jaccard(groups: list[set[str]]) -> np.ndarray:
+        names = sorted({g for s in groups for g in s})
+        column = {g: k for k, g in enumerate(names)}
+        member = np.zeros((len(groups), max(len(names), 1)), np.float32)
+        for i, s in enumerate(groups):
+            member[i, [column[g] for g in s]] = 1
+        inter = member @ member.T
+        size = member.sum(1)
+        union = size[:, None] + size[None, :] - inter
+        return np.where(union > 0, inter / np.maximum(union, 1), 0).astype(np.float32)
 
     def set_links(self, links: dict[str, list[str]]) -> None:
-        """The official links the model may learn from (tuning passes a subset)."""
+        """The official links the model may learn from (tuning and training pass a subset)."""
+        n = len(self.codes)
         self.links = {s: list(t) for s, t in links.items()}
-        self.incoming: dict[str, set[str]] = defaultdict(set)
+        self.matrix = np.zeros((n, n), np.float32)
         for source, targets in self.links.items():
-            for target in targets:
-                self.incoming[target].add(source)
-        self.max_in = max((len(s) for s in self.incoming.values()), default=1) or 1
-        self.family: dict[str, list[str]] = defaultdict(list)
-        for code, info in self.fiches.items():
-            self.family[info["parent"]].append(code)
+            if source in self.index:
+                cols = [self.index[t] for t in targets if t in self.index]
+                self.matrix[self.index[source], cols] = 1
+        self.indeg = self.matrix.sum(0)
+        self.outdeg = self.matrix.sum(1)
+        self.has_out = self.outdeg > 0
+        self.total_links = float(self.matrix.sum())
+        # Kernel ridge regression over the fiches that have links: B = (K_VV + λI)^-1.
+        self.visible = np.flatnonzero(self.has_out)
+        self.position = np.full(n, -1)
+        self.position[self.visible] = np.arange(len(self.visible))
+        # The kernel is the skills cosine, with 1 on the diagonal.
+        self.ridge_inverse = np.linalg.inv(
+            self.similarity[np.ix_(self.visible, self.visible)].astype(np.float64)
+            + (1.0 + RIDGE) * np.eye(len(self.visible))
+        )
+        self.order = {
+            self.index[s]: np.array([self.index[t] for t in targets if t in self.index], np.int64)
+            for s, targets in self.links.items()
+            if s in self.index
+        }
+        # The links as (source, target) index pairs, for sums over them with np.bincount.
+        self.link_sources, self.link_targets = np.nonzero(self.matrix)
 
-    def skill_similarities(self, code: str) -> dict[str, float]:
-        scores: dict[str, float] = defaultdict(float)
-        for item, weight in self.vectors.get(code, {}).items():
-            for other, other_weight in self.postings[item]:
-                scores[other] += weight * other_weight
-        scores.pop(code, None)
-        return scores
+    def _regression(self, i: int) -> np.ndarray:
+        """Kernel ridge prediction of fiche i's links, fitted without fiche i."""
+        k = self.similarity[i, self.visible].astype(np.float64)
+        p = self.position[i]
+        if p >= 0:  # leave fiche i out (block inverse downdate): its row is never read
+            k[p] = 0.0
+            column = self.ridge_inverse[p]
+            alpha = self._times_inverse(k) - (k @ column) * column / column[p]
+            alpha[p] = 0.0
+        else:
+            alpha = self._times_inverse(k)
+        return self._sum_over_links(alpha[self.position[self.link_sources]])
 
-    def signals(self, code: str) -> dict[str, dict[str, float]]:
-        """Candidate targets of `code` and their signals, ignoring `code`'s own links."""
-        skills = self.skill_similarities(code)
-        candidates = set(sorted(skills, key=skills.get, reverse=True)[:SKILL_CANDIDATES])
-        parent = self.fiches[code]["parent"]
-        # Fiches that list `code` as a mobility (their links, not `code`'s own).
-        citing = self.incoming.get(code, set()) - {code}
-        reverse = citing
-        cocited: dict[str, int] = defaultdict(int)
-        for source in citing:
-            for target in self.links.get(source, ()):
-                if target != code:
-                    cocited[target] += 1
-        candidates |= reverse | set(cocited)
-        # Collaborative filter: where the fiches most like this one send people.
-        neighbours: dict[str, float] = defaultdict(float)
-        closest = [c for c in sorted(skills, key=skills.get, reverse=True)
-                   if self.links.get(c)][:NEIGHBOURS]
-        total = sum(skills[c] for c in closest) or 1.0
-        for other in closest:
-            for target in self.links[other]:
-                neighbours[target] += skills[other] / total
-        siblings = [c for c in self.family[parent] if c != code and self.links.get(c)]
-        sibling_votes: dict[str, int] = defaultdict(int)
-        for sibling in siblings:
-            for target in self.links[sibling]:
-                sibling_votes[target] += 1
-        # The family's links, except those that only this fiche itself gives.
-        own_families = {self.fiches[t]["parent"] for s in siblings for t in self.links[s]}
-        candidates |= set(neighbours) | set(sibling_votes)
-        candidates |= set(self.by_domain[code[:3]])
-        for target_parent in self.observed_from.get(parent, ()):
-            candidates |= set(self.family.get(target_parent, ()))
-        candidates.discard(code)
-        my_isco = self.isco.get(code, set())
-        result = {}
-        for other in candidates:
-            info = self.fiches[other]
-            other_isco = self.isco.get(other, set())
-            popularity = len(self.incoming.get(other, set()) - {code})
-            result[other] = {
-                "skills": skills.get(other, 0.0),
-                "domain": 1.0 if other[:3] == code[:3] else 0.0,
-                "grand_domain": 1.0 if other[0] == code[0] else 0.0,
-                "parent": 1.0 if info["parent"] == parent else 0.0,
-                "observed": self.observed.get((parent, info["parent"]), 0.0),
-                "reverse": 1.0 if other in reverse else 0.0,
-                "cocited": cocited.get(other, 0) / len(citing) if citing else 0.0,
-                "isco": (len(my_isco & other_isco) / len(my_isco | other_isco)
-                         if my_isco and other_isco else 0.0),
-                "popular": math.log1p(popularity) / math.log1p(self.max_in),
-                "neighbours": neighbours.get(other, 0.0),
-                "siblings": sibling_votes.get(other, 0) / len(siblings) if siblings else 0.0,
-                "family_linked": 1.0 if info["parent"] in own_families else 0.0,
-            }
-        return result
+    def _times_inverse(self, k: np.ndarray) -> np.ndarray:
+        """k @ B (B is symmetric). einsum, not BLAS: a threaded BLAS matrix-vector product
+        of this size takes 20 ms instead of 2 ms on a busy machine (thread contention)."""
+        return np.einsum("ij,j->i", self.ridge_inverse, k)
 
-    def propose(self, code: str, top: int = 20, weights: dict | None = None,
-                signals: dict | None = None) -> list[Proposal]:
-        weights = weights or DEFAULT_WEIGHTS
+    def _sum_over_links(self, weights: np.ndarray) -> np.ndarray:
+        """For every target, the sum of `weights` (one per link) over the links to it."""
+        return np.bincount(self.link_targets, weights=weights, minlength=len(self.codes))
+
+    def signals(self, code: str) -> dict[str, np.ndarray]:
+        """The first-pass signals of every fiche as a target of `code` ([n] arrays),
+        ignoring `code`'s own links."""
+        i = self.index[code]
+        skills = self.similarity[i]
+        own = self.matrix[i]  # only ever subtracted from the targets' in-degrees
+        citing = np.flatnonzero(self.matrix[:, i])
+        cocite = self.matrix[citing].sum(0) if len(citing) else np.zeros(len(skills))
+        masked = skills * self.has_out
+        closest = np.argsort(-masked, kind="stable")[:NEIGHBOURS]
+        weights = masked[closest]
+        neighbours = (weights / (weights.sum() or 1.0)) @ self.matrix[closest]
+        siblings = np.flatnonzero((self.parent_id == self.parent_id[i]) & self.has_out)
+        siblings = siblings[siblings != i]
+        sib_count = (
+            self.matrix[siblings].sum(0) if len(siblings) else np.zeros(len(skills), np.float32)
+        )
+        famlink_count = np.bincount(
+            self.parent_id, weights=sib_count, minlength=self.parent_id.max() + 1
+        )[self.parent_id]
+        indeg_t = self.indeg - own
+        return {
+            "skills": skills,
+            "domain": (self.domain_id == self.domain_id[i]).astype(np.float32),
+            "grand_domain": (self.grand_id == self.grand_id[i]).astype(np.float32),
+            "parent": (self.parent_id == self.parent_id[i]).astype(np.float32),
+            "observed": self.observed[i],
+            "reverse": self.matrix[:, i],
+            "cocited": cocite / max(len(citing), 1),
+            "isco": self.isco[i],
+            "popular": np.log1p(indeg_t) / math.log1p(max(float(indeg_t.max()), 1.0)),
+            "neighbours": neighbours,
+            "regression": self._regression(i),
+            "siblings": sib_count / max(len(siblings), 1),
+            "family_linked": (famlink_count > 0).astype(np.float32),
+            "_cocite": cocite,
+            "_indeg_t": indeg_t,
+            "_sib_count": sib_count,
+            "_famlink_count": famlink_count,
+            "_citing": citing,
+        }
+
+    def ranker_features(
+        self, code: str, signals: dict, stage1: np.ndarray, candidates: np.ndarray
+    ) -> np.ndarray:
+        """[candidates, RANKER_FEATURES] for the second pass."""
+        i = self.index[code]
+        citing = signals["_citing"]
+        # The share of the reference links seen, not counting the source's own.
+        others = self.total_links - float(self.matrix[i].sum())
+        density = max(others / (self.reference_links or others or 1.0), 1e-9)
+        values = {name: signals[name] for name in FEATURES}
+        values.update(
+            cocite=signals["_cocite"] / density,
+            indeg_t=signals["_indeg_t"] / density,
+            sib_count=signals["_sib_count"] / density,
+            famlink_count=signals["_famlink_count"] / density,
+            observed_reverse=self.observed[:, i],
+            citer_sim=(
+                self._sum_over_links(self.similarity[i][self.link_sources])
+                / np.maximum(signals["_indeg_t"], 1)
+            ),
+            paths_ts=(self.matrix[:, citing].sum(1) if len(citing) else np.zeros(len(stage1)))
+            / density,
+            legacy_t=self.legacy,
+            cadre_t=self.cadre,
+            skills_rank=_rank_score(signals["skills"]),
+            neighbours_rank=_rank_score(signals["neighbours"]),
+            regression_rank=_rank_score(signals["regression"]),
+            stage1=stage1,
+            stage1_rank=_rank_score(stage1),
+            # the target is like the fiches that lead to the source
+            citing_sim=(self.similarity[citing].mean(0) if len(citing) else np.zeros(len(stage1))),
+            # the target leads to fiches like the source (its own links, not the source's)
+            reverse_sim=(
+                np.bincount(
+                    self.link_sources,
+                    weights=self.similarity[i][self.link_targets],
+                    minlength=len(self.codes),
+                )
+                / np.maximum(self.outdeg, 1)
+            ),
+            cocite_adjacent=self._adjacent(i, citing),
+        )
+        constants = {
+            "legacy_s": self.legacy[i],
+            "cadre_s": self.cadre[i],
+            "indeg_s": len(citing) / density,
+        }
+        columns = {}
+        for name in RANKER_FEATURES:
+            if name in constants:
+                columns[name] = np.full(len(candidates), constants[name])
+            elif name.endswith("_source"):
+                v = values[name.removesuffix("_source")][candidates].astype(np.float64)
+                low, high = v.min(), v.max()
+                columns[name] = (v - low) / max(high - low, 1e-9)
+            else:
+                columns[name] = values[name][candidates]
+        return np.stack([np.asarray(columns[name], np.float64) for name in RANKER_FEATURES], axis=1)
+
+    def _adjacent(self, i: int, citing: np.ndarray) -> np.ndarray:
+        """Over the ordered lists that cite fiche i, mean 1 / distance between i and each
+        target in the list (the ROME's neighbours in a list tend to be alike)."""
+        adjacent = np.zeros(len(self.codes))
+        for c in citing:
+            order = self.order[c]
+            here = order.tolist().index(i)
+            adjacent[order] += 1 / np.maximum(np.abs(np.arange(len(order)) - here), 1)
+        return adjacent / max(len(citing), 1)
+
+    def first_pass(self, code: str, weights: dict, signals: dict) -> np.ndarray:
+        score = sum(weights.get(f, 0.0) * signals[f].astype(np.float64) for f in FEATURES)
+        score = np.asarray(score, np.float64).copy()
+        score[self.index[code]] = -np.inf
+        return score
+
+    def propose(
+        self, code: str, top: int = 20, weights: dict | None = None, signals: dict | None = None
+    ) -> list[Proposal]:
+        """The `top` best targets of `code`: the trees ranker over the first pass's best
+        candidates when no `weights` are given and a ranker is loaded, else the weighted
+        sum alone."""
         signals = signals if signals is not None else self.signals(code)
-        scored = [(sum(weights[f] * values[f] for f in FEATURES), other, values)
-                  for other, values in signals.items()]
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        return [Proposal(other, round(score, 4), {k: round(v, 3) for k, v in values.items()
-                                                   if v})
-                for score, other, values in scored[:top]]
+        stage1 = self.first_pass(code, weights or DEFAULT_WEIGHTS, signals)
+        order = np.argsort(-stage1, kind="stable")
+        order = order[np.isfinite(stage1[order])]
+        final = stage1
+        if weights is None and self.ranker is not None and len(order):
+            candidates = order[:CANDIDATES]
+            # Cross-fitted: a training fiche is scored by the ranker that never saw its links.
+            scores = self.ranker.for_code(code).predict(
+                self.ranker_features(code, signals, stage1, candidates)
+            )
+            rerank = candidates[np.argsort(-scores, kind="stable")]
+            order = np.concatenate([rerank, order[CANDIDATES:]])
+            final = stage1.copy()
+            final[candidates] = scores
+        return [
+            Proposal(
+                self.codes[j],
+                round(float(final[j]), 4),
+                {f: round(float(signals[f][j]), 3) for f in FEATURES if signals[f][j]},
+            )
+            for j in order[:top]
+        ]
 
 
 def observed_transitions(rows: list[dict]) -> dict[tuple[str, str], float]:
