@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
+    AccompanimentStep,
     ActivityReport,
     ApplicantProfile,
     Application,
     Call,
+    Consultant,
     Event,
     Place,
     Programme,
@@ -50,16 +52,28 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class AccompanimentStepInline(admin.TabularInline):
+    model = AccompanimentStep
+    fields = ["on", "title", "notes", "by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "call", "status", "submitted_at", "is_demo"]
+    list_display = ["organisation", "call", "status", "consultant", "submitted_at", "is_demo"]
     list_filter = ["call__programme", "status", "is_demo"]
     search_fields = ["organisation__name"]
-    # The status changes only through the workflow (the instruction page or the actions).
+    # The status and the consultant change only through the services (the application
+    # page, the API or the actions), which check the workflow and notify.
     readonly_fields = ["status", "status_changed_at", "submitted_by", "submitted_at",
-                       "applicant_kind"]
+                       "applicant_kind", "consultant", "consultant_assigned_at"]
     raw_id_fields = ["organisation"]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, AccompanimentStepInline]
     actions = ["move_under_review", "move_accepted", "move_rejected"]
 
     def _move(self, request, queryset, status: str) -> None:
@@ -116,3 +130,15 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["datasets", "reuses"]
+
+
+@admin.register(Consultant)
+class ConsultantAdmin(admin.ModelAdmin):
+    """The consultants staff may assign: an existing account, its structure, the programmes
+    it works on. Deactivating one withdraws its access to the applications at once."""
+
+    list_display = ["__str__", "organisation", "is_active"]
+    list_filter = ["is_active", "programmes"]
+    search_fields = ["user__username", "user__last_name", "organisation__name"]
+    raw_id_fields = ["user", "organisation"]
+    filter_horizontal = ["programmes"]

@@ -1,8 +1,11 @@
 """API of the programmes (/api/1/programmes/): public programmes with their indicators and
-calls, the public directory of places; with a token or a session, one's own organisations'
-applications (staff: all of them), applying to a call, instructing (staff) and reporting a
-place's activity. Applications are read through `Application.objects.visible_to`, so that
-another organisation's application answers 404 like one that does not exist.
+calls, the public directory of places, the events (challenges, hackathons) with their
+public datasets and published reuses; with a token or a session, one's own organisations'
+applications (staff: all of them; a consultant: those assigned to them), applying to a
+call, instructing (staff), assigning a consultant (staff), recording accompaniment steps
+(the consultant, staff) and reporting a place's activity. Applications are read through
+`Application.objects.visible_to`, so that another organisation's application answers 404
+like one that does not exist.
 """
 from __future__ import annotations
 
@@ -15,11 +18,23 @@ from ninja import Field, Query, Router, Schema, Status
 from datasud.api import PUBLIC, SIGNED_IN, Page, PageParams, error_responses, get_or_404, paginate
 from datasud.catalog.models import Organisation
 
-from . import indicators, services
-from .models import Application, Call, Place, Programme
+from . import accompaniment, indicators, services
+from .models import Application, Call, Event, Place, Programme
+from .schemas import (
+    AssignIn,
+    ConsultantOut,
+    EventDetail,
+    EventFilters,
+    EventOut,
+    StepIn,
+    StepOut,
+    consultant_for,
+    steps_for,
+)
 from .workflow import Status as ApplicationStatus
 
 router = Router(tags=["Programmes"])
+APPLICATION_NOT_FOUND = "Candidature introuvable."
 
 
 class IndicatorOut(Schema):
@@ -149,6 +164,10 @@ class ApplicationOut(Schema):
     status_changed_at: dt.datetime
     is_demo: bool
     history: list[StatusChangeOut]
+    consultant: ConsultantOut | None = Field(
+        None, description="Le consultant qui accompagne la candidature retenue")
+    steps: list[StepOut] = Field([], description="Les étapes de l'accompagnement ; leurs "
+                                                 "notes pour l'équipe et le consultant")
 
     @staticmethod
     def resolve_programme(obj: Application) -> str:
@@ -166,8 +185,20 @@ class ApplicationOut(Schema):
     def resolve_history(obj: Application) -> list:
         return list(obj.history.all())
 
+    @staticmethod
+    def resolve_consultant(obj: Application, context) -> ConsultantOut | None:
+        return consultant_for(context, obj)
+
+    @staticmethod
+    def resolve_steps(obj: Application, context) -> list:
+        return steps_for(context, obj)
+
 
 class ApplicationPage(Page[ApplicationOut]):
+    pass
+
+
+class EventPage(Page[EventOut]):
     pass
 
 
@@ -229,16 +260,25 @@ def get_place(request: HttpRequest, slug: str):
 
 # --- Applications (signed in) -------------------------------------------------------------
 
+def _application(request: HttpRequest, application_id: int) -> Application:
+    """The application `application_id` if the caller may see it, else a 404 (hidden and
+    missing alike)."""
+    return get_or_404(_applications(request.auth), APPLICATION_NOT_FOUND, pk=application_id)
+
+
 def _applications(user):
     return (Application.objects.visible_to(user)
-            .select_related("call__programme", "organisation").prefetch_related("history"))
+            .select_related("call__programme", "organisation", "consultant__user",
+                            "consultant__organisation")
+            .prefetch_related("history", "steps__by"))
 
 
 @router.get("/applications/", response={200: ApplicationPage, **error_responses(401)},
             auth=SIGNED_IN, url_name="programme_applications",
             summary="Mes candidatures / My applications",
-            description="Les candidatures des organisations dont vous êtes membre (l'équipe "
-                        "de la Région : toutes). Your organisations' applications only.")
+            description="Les candidatures des organisations dont vous êtes membre et celles "
+                        "qui vous sont confiées comme consultant (l'équipe de la Région : "
+                        "toutes). Your organisations' and assigned applications only.")
 def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]):
     applications = _applications(request.auth).order_by("-submitted_at", "-id")
     if filters.programme:
@@ -252,8 +292,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]):
             response={200: ApplicationOut, **error_responses(401, 404)}, auth=SIGNED_IN,
             url_name="programme_application", summary="Une candidature / One application")
 def get_application(request: HttpRequest, application_id: int):
-    return get_or_404(_applications(request.auth), "Candidature introuvable.",
-                      pk=application_id)
+    return _application(request, application_id)
 
 
 @router.post("/applications/{int:application_id}/moves/",
@@ -263,10 +302,63 @@ def get_application(request: HttpRequest, application_id: int):
              description="Équipe de la Région seulement ; seuls les passages du programme "
                          "sont permis. Staff only; only the programme's moves are allowed.")
 def move_application(request: HttpRequest, application_id: int, payload: MoveIn):
-    application = get_or_404(_applications(request.auth), "Candidature introuvable.",
-                             pk=application_id)
+    application = _application(request, application_id)
     services.move(request.auth, application, payload.to_status, payload.comment)
     return _applications(request.auth).get(pk=application.pk)
+
+
+@router.post("/applications/{int:application_id}/consultant/",
+             response={200: ApplicationOut, **error_responses(400, 401, 403, 404, 422)},
+             auth=SIGNED_IN, url_name="assign_programme_consultant",
+             summary="Assigner un consultant / Assign a consultant",
+             description="Équipe de la Région seulement, sur une candidature retenue ou en "
+                         "cours d'accompagnement ; `null` retire le consultant. Staff only.")
+def assign_consultant(request: HttpRequest, application_id: int, payload: AssignIn):
+    application = _application(request, application_id)
+    accompaniment.check_may_assign(request.auth, application)
+    consultant = (accompaniment.find_consultant(payload.consultant)
+                  if payload.consultant else None)
+    accompaniment.assign(request.auth, application, consultant)
+    return _applications(request.auth).get(pk=application.pk)
+
+
+@router.post("/applications/{int:application_id}/steps/",
+             response={201: StepOut, **error_responses(400, 401, 403, 404, 422)},
+             auth=SIGNED_IN, url_name="add_accompaniment_step",
+             summary="Noter une étape d'accompagnement / Record an accompaniment step",
+             description="Le consultant assigné ou l'équipe de la Région, sur une candidature "
+                         "retenue ou en cours. Le titre et la date sont visibles du candidat, "
+                         "les notes non. The assigned consultant or staff.")
+def add_step(request: HttpRequest, application_id: int, payload: StepIn):
+    application = _application(request, application_id)
+    step = accompaniment.record_step(request.auth, application, payload.on, payload.title,
+                                     payload.notes)
+    return Status(201, StepOut(on=step.on, title=step.title, notes=step.notes,
+                               by=request.auth.get_username()))
+
+
+# --- Events (public) ----------------------------------------------------------------------
+
+@router.get("/events/", response=EventPage, **PUBLIC, url_name="programme_events",
+            summary="Lister les défis et hackathons / List events",
+            description="Les événements, les plus récents d'abord, avec le nombre de jeux de "
+                        "données publics proposés et de réutilisations publiées produites.")
+def list_events(request: HttpRequest, filters: Query[EventFilters]):
+    events = Event.objects.with_public_counts().select_related("programme")
+    if filters.programme:
+        events = events.filter(programme__slug=filters.programme)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    return paginate(request, events.order_by("-starts_on", "title", "pk"), filters)
+
+
+@router.get("/events/{slug}/", response={200: EventDetail, **error_responses(404)}, **PUBLIC,
+            url_name="programme_event", summary="Un événement / One event",
+            description="Avec les jeux de données publics qu'il a proposés et les "
+                        "réutilisations publiées qu'il a produites (liens vers le catalogue).")
+def get_event(request: HttpRequest, slug: str):
+    return get_or_404(Event.objects.with_public_counts().select_related("programme"),
+                      "Événement introuvable.", slug=slug)
 
 
 @router.post("/{slug}/calls/{call}/applications/",

@@ -20,6 +20,7 @@ from datasud.catalog.models import Dataset, Organisation, Reuse
 from datasud.territories.models import Territory
 
 from .models import (
+    AccompanimentStep,
     ActivityReport,
     ApplicantProfile,
     Application,
@@ -206,6 +207,33 @@ def _coach(programme: Programme, user, rng: random.Random, now) -> int:
     return created
 
 
+DEMO_STEPS = ["Diagnostic numérique de l'entreprise", "Atelier : présence en ligne",
+              "Bilan de l'accompagnement"]
+
+
+def _steps(programme: Programme, user) -> int:
+    """Dated steps of the demo accompaniments (in progress: two, completed: three), between
+    the start of the accompaniment and its end; no consultant (that needs a real account)."""
+    created = 0
+    accompanied = (Application.objects.filter(call__programme=programme, is_demo=True,
+                                              status__in=["in_progress", "completed"])
+                   .order_by("pk"))
+    for application in accompanied:
+        moves = dict(application.history.values_list("to_status", "at"))
+        if "in_progress" not in moves:
+            continue
+        start = timezone.localtime(moves["in_progress"]).date()
+        end = timezone.localtime(moves.get("completed") or timezone.now()).date()
+        titles = DEMO_STEPS if application.status == "completed" else DEMO_STEPS[:2]
+        for n, title in enumerate(titles):
+            _step, new = AccompanimentStep.objects.get_or_create(
+                application=application, title=title, defaults={
+                    "on": min(start + dt.timedelta(days=7 * n), end), "by": user,
+                    "notes": "Note de démonstration (fictive)."})
+            created += new
+    return created
+
+
 def _event(programme: Programme, now) -> int:
     """A demo hackathon featuring public datasets of the catalogue about mobility, and the
     published reuses of those datasets."""
@@ -239,6 +267,7 @@ def load_demo() -> dict[str, int]:
         reports = _reports(places[::3], rng, now.year)
         psst = _psst(programmes["parcours-sud-smart-territoires"], user, rng)
         coach = _coach(programmes["coach-digital"], user, rng, now)
+        _steps(programmes["coach-digital"], user)
         _event(programmes["sud-labs"], now)
     return {"programmes": len(programmes), "places": imported["created"],
             "reports": reports, "applications": psst + coach}

@@ -54,6 +54,25 @@ class MoveForm(forms.Form):
         self.fields["to_status"].choices = list(choices)
 
 
+class AssignForm(forms.Form):
+    consultant = forms.ModelChoiceField(None, label=_("Consultant"), required=False,
+                                        empty_label=_("— aucun —"))
+
+    def __init__(self, *args, consultants=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants
+
+
+class StepForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Titre"), max_length=200,
+                            help_text=_("Visible de l'entreprise accompagnée, avec la date."))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Visibles de l'équipe de la Région et du consultant "
+                                        "seulement."))
+
+
 class ReportForm(forms.Form):
     year = forms.IntegerField(label=_("Année"))
     # No min_value here: the service refuses negative numbers with its own message, the

@@ -116,10 +116,49 @@ def _event_indicators(programme: Programme) -> list[Indicator]:
     ]
 
 
+#: The questions whose answers are an application's themes (Coach Digital: web marketing,
+#: online presence, cybersecurity...): a `choice` or `multichoice` of one of these names.
+THEME_QUESTIONS = ("themes", "theme")
+
+
+def theme_counts(programme: Programme) -> list[dict]:
+    """Applications per theme and per status: [{"theme", "total", "counts": {status: n}}],
+    in the order of the calls' choices. Only the choices the calls declare are counted
+    (answers were checked against them), so nothing typed by an applicant is shown."""
+    choices: list[str] = []
+    for call in programme.calls.order_by("opens_at", "pk"):
+        for question in call.questions:
+            if question.get("name") in THEME_QUESTIONS and question.get("type") in (
+                    "choice", "multichoice"):
+                choices += [c for c in question.get("choices", []) if c not in choices]
+    if not choices:
+        return []
+    rows = {theme: {"theme": theme, "total": 0,
+                    "counts": {status: 0 for status in programme.statuses}}
+            for theme in choices}
+    for answers, status in _applications(programme).values_list("answers", "status"):
+        for name in THEME_QUESTIONS:
+            value = (answers or {}).get(name)
+            values = value if isinstance(value, list) else [value]
+            for theme in dict.fromkeys(v for v in values if v in rows):
+                rows[theme]["total"] += 1
+                if status in rows[theme]["counts"]:
+                    rows[theme]["counts"][status] += 1
+    return list(rows.values())
+
+
+def _theme_indicators(programme: Programme) -> list[Indicator]:
+    from django.utils.text import slugify
+
+    return [Indicator(f"themes.{slugify(row['theme'])}",
+                      _("candidatures sur le thème « %s »") % row["theme"], row["total"])
+            for row in theme_counts(programme)]
+
+
 def programme_indicators(programme: Programme) -> list[Indicator]:
     """Every figure of `programme`: all-time ones first, then per period."""
     found = (_place_indicators(programme) + _application_indicators(programme)
-             + _event_indicators(programme))
+             + _theme_indicators(programme) + _event_indicators(programme))
     return sorted(found, key=lambda i: (i.period != "", i.period))
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from datasud.accounts.models import Membership
+from datasud.accounts.scopes import memberships_of
 from datasud.catalog.models import Organisation
 from datasud.catalog.services import CatalogError
 
+from . import notifications
 from .models import (
     ActivityReport,
     ApplicantKind,
@@ -27,7 +28,7 @@ from .models import (
     StatusChange,
 )
 from .questions import AnswerError, clean_answers
-from .workflow import INITIAL, label
+from .workflow import CONSULTANT_MOVES, INITIAL, label
 
 MAX_COUNT = 10_000_000  # more people than the region has: a typing error
 MAX_COMMENT = 2000
@@ -38,8 +39,9 @@ class ProgrammeError(CatalogError):
 
 
 def is_member(user, organisation: Organisation) -> bool:
+    # memberships_of: only the token's organisation, for a request with a restricted token.
     return bool(user and user.is_authenticated and user.is_active) and \
-        Membership.objects.filter(user=user, organisation=organisation).exists()
+        memberships_of(user).filter(organisation=organisation).exists()
 
 
 def applicant_organisations(user):
@@ -94,16 +96,33 @@ def apply(user, call: Call, organisation: Organisation, answers: dict) -> Applic
                 answers=cleaned, submitted_by=user, submitted_at=now, status_changed_at=now)
             StatusChange.objects.create(application=application, from_status="",
                                         to_status=INITIAL, by=user, at=now)
+            notifications.on_submission(application)
     except IntegrityError:  # two submissions at once: the constraint decides
         raise ProgrammeError(_("« %s » a déjà candidaté à cet appel.") % organisation.name,
                              "organisation") from None
     return application
 
 
+def allowed_moves(user, application: Application) -> list[str]:
+    """The statuses `user` may move `application` to now (what the page offers): every
+    move of the workflow for staff, starting and closing the accompaniment for its
+    consultant, none for others. `move` applies the same rule under a lock."""
+    allowed = application.programme.next_statuses(application.status)
+    if Application.objects.instructable_by(user).filter(pk=application.pk).exists():
+        return allowed
+    if Application.objects.accompanied_by(user).filter(pk=application.pk).exists():
+        return [s for s in allowed if s in CONSULTANT_MOVES.get(application.status, [])]
+    return []
+
+
 def move(user, application: Application, to_status: str, comment: str = "") -> Application:
-    """Move `application` to `to_status` (staff only), if its programme's workflow allows
-    that move from the current status; the move is written to its history."""
-    if not Application.objects.instructable_by(user).filter(pk=application.pk).exists():
+    """Move `application` to `to_status`, if its programme's workflow allows that move from
+    the current status; the move is written to its history and the applicant organisation's
+    members are told by e-mail once it is committed. Staff make every move; the assigned
+    consultant only starts and closes the accompaniment (`workflow.CONSULTANT_MOVES`)."""
+    is_staff = Application.objects.instructable_by(user).filter(pk=application.pk).exists()
+    if not is_staff and not Application.objects.accompanied_by(user).filter(
+            pk=application.pk).exists():
         raise PermissionDenied(_("Seule l'équipe de la Région instruit les candidatures."))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
@@ -125,12 +144,18 @@ def move(user, application: Application, to_status: str, comment: str = "") -> A
                 message = _("La candidature est « %s » : son instruction est terminée.") \
                     % label(current.status)
             raise ProgrammeError(message, "status")
+        if not is_staff and to_status not in CONSULTANT_MOVES.get(current.status, []):
+            raise PermissionDenied(_("Le consultant démarre et termine l'accompagnement ; "
+                                     "les autres décisions reviennent à l'équipe de la "
+                                     "Région."))
         now = timezone.now()
-        StatusChange.objects.create(application=current, from_status=current.status,
-                                    to_status=to_status, by=user, at=now, comment=comment)
+        change = StatusChange.objects.create(application=current, from_status=current.status,
+                                             to_status=to_status, by=user, at=now,
+                                             comment=comment)
         current.status = to_status
         current.status_changed_at = now
         current.save(update_fields=["status", "status_changed_at"])
+        notifications.on_status_change(change)
     application.status, application.status_changed_at = current.status, now
     return application
 

@@ -33,6 +33,12 @@ FULL_TRANSITIONS: dict[str, list[str]] = {
 }
 #: Statuses that mean "the programme supports this organisation" (participants).
 ENGAGED = {"accepted", "in_progress", "completed"}
+#: The moves an application's assigned consultant may make (staff make every move): start
+#: the accompaniment, then close it. Still subject to the programme's own workflow.
+CONSULTANT_MOVES: dict[str, list[str]] = {"accepted": ["in_progress"],
+                                          "in_progress": ["completed"]}
+#: Statuses in which an application is being accompanied (consultant, steps).
+ACCOMPANIED = {"accepted", "in_progress"}
 #: Statuses where nothing more happens.
 FINAL = {"rejected", "completed"}
 

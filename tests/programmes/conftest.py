@@ -139,3 +139,42 @@ def make_place(db):
         return Place.objects.create(**values)
 
     return make
+
+
+@pytest.fixture
+def firm(db):
+    return Organisation.objects.create(name="Cabinet Numérique Sud", slug="cabinet",
+                                       type=Organisation.Type.ENTREPRISE)
+
+
+@pytest.fixture
+def consultant(firm):
+    """A consultant registered by staff: an account, its structure, no programme limit."""
+    from datasud.programmes.models import Consultant
+
+    return Consultant.objects.create(user=_user("consultante"), organisation=firm)
+
+
+def _accepted(application, instructor):
+    from datasud.programmes import services
+
+    for status in ("under_review", "diagnostic", "accepted"):
+        services.move(instructor, application, status)
+    return application
+
+
+@pytest.fixture
+def accepted(open_call, company, applicant, answers, instructor):
+    """The company's application, retained by staff."""
+    from datasud.programmes import services
+
+    return _accepted(services.apply(applicant, open_call, company, answers), instructor)
+
+
+@pytest.fixture
+def rival_accepted(open_call, rival, rival_member, instructor):
+    from datasud.programmes import services
+
+    return _accepted(services.apply(rival_member, open_call, rival,
+                                    {"projet": "Projet confidentiel de la rivale",
+                                     "themes": ["Cybersécurité"]}), instructor)

@@ -31,3 +31,19 @@ def test_programme_pages_have_no_serious_violation(axe_check, world, coach,
     staff = [reverse("programmes:instruction"), world["application"].get_absolute_url()]
     violations += [v for page in staff for v in axe_check(page, user=instructor)]
     assert violations == []
+
+
+def test_accompaniment_pages_have_no_serious_violation(axe_check, rival_accepted, consultant,
+                                                       rival_member, instructor):
+    from django.utils import timezone
+
+    from datasud.programmes import accompaniment
+
+    accompaniment.assign(instructor, rival_accepted, consultant)
+    accompaniment.record_step(consultant.user, rival_accepted, timezone.localdate(),
+                              "Diagnostic", "Notes du consultant")
+    page = rival_accepted.get_absolute_url()
+    violations = [v for url in (reverse("programmes:accompaniments"), page)
+                  for v in axe_check(url, user=consultant.user)]
+    violations += axe_check(page, user=instructor) + axe_check(page, user=rival_member)
+    assert violations == []

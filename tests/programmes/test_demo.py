@@ -7,7 +7,14 @@ import pytest
 from django.core.management import call_command
 
 from datasud.programmes.indicators import programme_indicators
-from datasud.programmes.models import ActivityReport, Application, Call, Place, Programme
+from datasud.programmes.models import (
+    AccompanimentStep,
+    ActivityReport,
+    Application,
+    Call,
+    Place,
+    Programme,
+)
 
 
 def _load() -> str:
@@ -31,12 +38,15 @@ def test_the_demo_loads_once_and_is_flagged(db, epci):
     counts = (Place.objects.filter(is_demo=True).values_list("departement", flat=True)
               .distinct())
     assert set(counts) == {"04", "05", "06", "13", "83", "84"}
+    assert AccompanimentStep.objects.filter(application__status="completed").exists()
+    assert not AccompanimentStep.objects.exclude(
+        application__status__in=["in_progress", "completed"]).exists()
     snapshot = (Place.objects.count(), ActivityReport.objects.count(),
-                Application.objects.count())
+                Application.objects.count(), AccompanimentStep.objects.count())
     second = _load()
     assert "lieux créés : 0" in second and "candidatures créées : 0" in second
     assert (Place.objects.count(), ActivityReport.objects.count(),
-            Application.objects.count()) == snapshot
+            Application.objects.count(), AccompanimentStep.objects.count()) == snapshot
 
 
 def test_demo_figures_come_from_the_demo_records(db):

@@ -52,3 +52,44 @@ def test_an_event_cannot_end_before_it_starts(coach):
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.create(slug="x", title="x", starts_on=dt.date(2025, 1, 2),
                              ends_on=dt.date(2025, 1, 1))
+
+
+def test_the_events_api_shows_only_public_datasets_and_published_reuses(event, editor,
+                                                                         client_as):
+    listed = Client().get("/api/1/programmes/events/").json()
+    assert listed["total"] == 1
+    [item] = listed["data"]
+    assert (item["slug"], item["programme"], item["kind"]) == ("hackathon", "coach-digital",
+                                                               "hackathon")
+    assert (item["dataset_count"], item["reuse_count"]) == (1, 1)
+    assert item["page_url"].endswith("/programmes/evenements/hackathon/")
+    for client in (Client(), client_as(editor)):  # the same for a member of the private one
+        detail = client.get("/api/1/programmes/events/hackathon/").json()
+        assert [d["title"] for d in detail["datasets"]] == ["Pistes cyclables publiques"]
+        assert [r["slug"] for r in detail["reuses"]] == ["appli-velo"]
+        assert detail["reuses"][0]["url"] == "https://example.org/velo"
+    assert Client().get("/api/1/programmes/events/", {"kind": "challenge"}).json()[
+        "total"] == 0
+    assert Client().get("/api/1/programmes/events/", {"programme": "autre"}).json()[
+        "total"] == 0
+    missing = Client().get("/api/1/programmes/events/inconnu/")
+    assert missing.status_code == 404 and missing.json()["detail"] == "Événement introuvable."
+    assert Client().get("/api/1/programmes/events/", {"kind": "x"}).status_code == 422
+    schema = Client().get("/api/1/openapi.json").json()["components"]["schemas"]
+    assert {"EventOut", "EventDetail", "StepOut"} <= set(schema)
+
+
+def test_the_key_figures_page_lists_the_events(event):
+    page = Client().get(reverse("programmes:key_figures"))
+    assert page.status_code == 200
+    assert "Défis et hackathons" in page.text and "Hackathon mobilité" in page.text
+    assert "Comptages confidentiels" not in page.text
+
+
+def test_events_is_a_reserved_programme_slug(db):
+    from django.core.exceptions import ValidationError
+
+    from datasud.programmes.models import Programme
+
+    with pytest.raises(ValidationError, match="réservé"):
+        Programme(slug="events", name="x").full_clean()

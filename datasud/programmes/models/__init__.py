@@ -1,5 +1,7 @@
 """What the programmes are: programmes, calls, applications and their history
 (`applications.py`), Sud Labs places and their activity reports (`places.py`)."""
+
+from .accompaniment import AccompanimentStep, Consultant
 from .applications import (
     ApplicantKind,
     ApplicantProfile,
@@ -12,5 +14,17 @@ from .applications import (
 from .events import Event
 from .places import ActivityReport, Place
 
-__all__ = ["ActivityReport", "ApplicantKind", "ApplicantProfile", "Application", "Call", "Event",
-           "Place", "Programme", "PublicationState", "StatusChange"]
+__all__ = [
+    "AccompanimentStep",
+    "ActivityReport",
+    "ApplicantKind",
+    "ApplicantProfile",
+    "Application",
+    "Call",
+    "Consultant",
+    "Event",
+    "Place",
+    "Programme",
+    "PublicationState",
+    "StatusChange",
+]

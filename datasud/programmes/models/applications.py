@@ -75,7 +75,7 @@ class ApplicantProfile(models.Model):
 
 # Addresses under /programmes/ and /api/1/programmes/ that a programme's slug would hide.
 RESERVED_SLUGS = {"chiffres-cles", "lieux", "candidatures", "evenements", "places",
-                  "applications"}
+                  "applications", "events"}
 
 
 def _default_statuses() -> list[str]:
@@ -213,6 +213,12 @@ class Application(models.Model):
                                      verbose_name=_("déposée par"))
     submitted_at = models.DateTimeField(_("déposée le"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now)
+    # The consultant accompanying a retained application (set by staff, services only).
+    consultant = models.ForeignKey("programmes.Consultant", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="applications",
+                                   verbose_name=_("consultant"))
+    consultant_assigned_at = models.DateTimeField(_("consultant assigné le"), null=True,
+                                                  blank=True)
     is_demo = models.BooleanField(_("données de démonstration"), default=False)
 
     objects = ApplicationQuerySet.as_manager()

@@ -8,6 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class EventQuerySet(models.QuerySet):
+    def with_public_counts(self):
+        """Annotated with `dataset_count` (public datasets featured) and `reuse_count`
+        (published reuses produced): what public pages, the API and the figures show."""
+        from datasud.catalog.models import Dataset, Reuse
+
+        return self.annotate(
+            dataset_count=models.Count("datasets", distinct=True, filter=models.Q(
+                datasets__in=Dataset.objects.public())),
+            reuse_count=models.Count("reuses", distinct=True, filter=models.Q(
+                reuses__in=Reuse.objects.visible_to(None))))
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         CHALLENGE = "challenge", _("Défi")
@@ -31,6 +44,8 @@ class Event(models.Model):
     is_demo = models.BooleanField(_("données de démonstration"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
@@ -43,3 +58,17 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:event", args=[self.slug])
+
+    def public_datasets(self):
+        """The public datasets it featured (what is published about it: API, figures)."""
+        from datasud.catalog.models import Dataset
+
+        return (Dataset.objects.public().filter(events=self).select_related("organisation")
+                .order_by("title"))
+
+    def published_reuses(self):
+        """The published reuses it produced."""
+        from datasud.catalog.models import Reuse
+
+        # What the anonymous public sees: the catalogue's one rule for reuses.
+        return Reuse.objects.visible_to(None).filter(events=self).order_by("title")

@@ -13,15 +13,23 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from datasud.web.pagination import paginate
 
-from .. import services
-from ..forms import MoveForm, ReportForm, answers_of, application_form_class
-from ..models import Application, Call, Place, Programme
-from ..workflow import Status, label
+from .. import accompaniment, services
+from ..forms import (
+    AssignForm,
+    MoveForm,
+    ReportForm,
+    StepForm,
+    answers_of,
+    application_form_class,
+)
+from ..models import Application, Call, Consultant, Place, Programme
+from ..workflow import ACCOMPANIED, Status, label
 
 APPLICATIONS_PER_PAGE = 30
 
@@ -89,7 +97,8 @@ def instruction(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied(_("Réservé à l'équipe de la Région."))
     applications = (Application.objects.instructable_by(request.user)
-                    .select_related("call__programme", "organisation")
+                    .select_related("call__programme", "organisation",
+                                    "consultant__user", "consultant__organisation")
                     .order_by("-status_changed_at", "-id"))
     programme = request.GET.get("programme", "")
     status = request.GET.get("status", "")
@@ -112,18 +121,17 @@ def _visible_application(request: HttpRequest, pk: int) -> Application:
     return found
 
 
-def _move_form(application: Application, data=None) -> MoveForm:
-    choices = [(s, label(s)) for s in application.programme.next_statuses(application.status)]
-    return MoveForm(data, choices=choices)
+def _move_form(user, application: Application, data=None) -> MoveForm | None:
+    choices = services.allowed_moves(user, application)
+    if not choices:
+        return None
+    return MoveForm(data, choices=[(s, label(s)) for s in choices])
 
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    can_move = bool(Application.objects.instructable_by(request.user).filter(pk=pk).exists()
-                    and application.programme.next_statuses(application.status))
-    return _render_application(request, application,
-                               _move_form(application) if can_move else None)
+    return _render_application(request, application, _move_form(request.user, application))
 
 
 def _display(answer) -> str:
@@ -134,22 +142,40 @@ def _display(answer) -> str:
     return str(answer)
 
 
-def _render_application(request, application: Application, move_form, status: int = 200):
+def _render_application(request, application: Application, move_form, status: int = 200,
+                        step_form=None, assign_form=None):
     answers = [(q.get("label", q["name"]), _display(application.answers[q["name"]]))
                for q in application.call.questions if q["name"] in application.answers]
+    user = request.user
+    open_accompaniment = application.status in ACCOMPANIED
+    if step_form is None and open_accompaniment and accompaniment.can_accompany(
+            user, application):
+        step_form = StepForm(initial={"on": timezone.localdate()})
+    if assign_form is None and open_accompaniment and user.is_staff:
+        assign_form = AssignForm(
+            initial={"consultant": application.consultant_id},
+            consultants=accompaniment.available_consultants(application.programme))
     return render(request, "programmes/application.html", {
         "application": application, "answers": answers, "move_form": move_form,
         "history": application.history.select_related("by"),
-        "show_people": request.user.is_staff}, status=status)
+        "show_people": user.is_staff,
+        "consultant": (Consultant.objects.select_related("user", "organisation")
+                       .filter(pk=application.consultant_id).first()),
+        "steps": application.steps.select_related("by"),
+        "show_notes": accompaniment.can_read_notes(user, application),
+        "step_form": step_form, "assign_form": assign_form}, status=status)
 
 
 @login_required
 @require_POST
 def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible_application(request, pk)
-    form = _move_form(application, request.POST)
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Seule l'équipe de la Région instruit les candidatures."))
+    form = _move_form(request.user, application, request.POST)
+    if form is None:
+        if not (request.user.is_staff or Application.objects.accompanied_by(request.user)
+                .filter(pk=pk).exists()):
+            raise PermissionDenied(_("Seule l'équipe de la Région instruit les candidatures."))
+        form = MoveForm(request.POST, choices=[])
     if form.is_valid():
         try:
             services.move(request.user, application, form.cleaned_data["to_status"],

@@ -13,10 +13,10 @@ from datasud.catalog.models import Dataset, Organisation
 from datasud.territories.models import Territory
 from datasud.web.pagination import paginate
 
-from .. import indicators, services
+from .. import accompaniment, indicators, services
 from ..forms import PlaceFilterForm, ReportForm
 from ..maps import build_map
-from ..models import Application, Place, Programme
+from ..models import Application, Event, Place, Programme
 from ..places_csv import export_places
 from ..tableschema import pattern_choices
 from ..workflow import ENGAGED, label
@@ -27,13 +27,21 @@ PLACES_PER_PAGE = 50
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = Programme.objects.prefetch_related("calls")
     return render(request, "programmes/index.html", {
-        "programmes": [(p, indicators.headline(p)[:4]) for p in programmes]})
+        "programmes": [(p, indicators.headline(p)[:4]) for p in programmes],
+        "is_consultant": accompaniment.consultant_of(request.user) is not None})
+
+
+KEY_FIGURES_EVENTS = 10
 
 
 def key_figures(request: HttpRequest) -> HttpResponse:
-    """The public "Chiffres clés" page: every programme's figures, computed now."""
+    """The public "Chiffres clés" page: every programme's figures, computed now, and the
+    latest challenges and hackathons with their public datasets and published reuses."""
+    events = Event.objects.with_public_counts().select_related("programme")
     return render(request, "programmes/key_figures.html", {
-        "programmes": [(p, indicators.headline(p)) for p in Programme.objects.all()]})
+        "programmes": [(p, indicators.headline(p)) for p in Programme.objects.all()],
+        "events": events.order_by("-starts_on", "title")[:KEY_FIGURES_EVENTS],
+        "event_total": events.count()})
 
 
 def _epci_map(programme: Programme):
@@ -83,6 +91,9 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "calls": programme.calls.order_by("-opens_at"),
         "status_counts": [(label(s), n) for s, n in counts.items()],
         "pipeline": rows,
+        "themes": [{"theme": row["theme"], "total": row["total"],
+                    "cells": [row["counts"][s] for s in programme.statuses]}
+                   for row in indicators.theme_counts(programme)],
         "statuses": [(s, label(s)) for s in programme.statuses],
         "places_count": programme.places.count(),
         "epci_map": epci_map, "participants": participants,
