@@ -532,9 +532,9 @@ def test_dataset_page_links_to_the_data(settings, client, make_dataset,
     client.get(url)  # warm caches (sessions, content types...)
     with django_assert_max_num_queries(20) as queries:
         html = client.get(url).content.decode()
-    # One query for the versions of all resources, one for the map previews' geo tables:
-    # never one per resource.
-    assert len([q for q in queries.captured_queries if "datastore_load" in q["sql"]]) == 2
+    # One query for the versions of all resources, one for the map previews' geo tables,
+    # one for the quality score's "data loaded without errors": never one per resource.
+    assert len([q for q in queries.captured_queries if "datastore_load" in q["sql"]]) == 3
     assert html.count("Explorer les données") == 4  # not for the PDF
     assert page_url(loaded) in html
     assert "25 lignes chargées" in html

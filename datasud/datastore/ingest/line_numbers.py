@@ -13,12 +13,14 @@ from pathlib import Path
 _CHUNK = 4 * 1024 * 1024
 
 
-def physical_lines(path: Path, offsets: Iterable[int]) -> dict[int, int]:
+def physical_lines(path: Path, offsets: Iterable[int], encoding: str = "") -> dict[int, int]:
     """{byte offset: 1-based physical line} for each offset of `path` (one streamed pass,
     up to the last offset; bounded memory).
 
     Lines end with "\\n" ("\\r\\n" included), or with "\\r" in files that have no "\\n" at
-    all (old Mac files), as DuckDB reads them.
+    all (old Mac files), as DuckDB reads them. With `encoding="latin-1"` (a file DuckDB
+    decoded itself) the offsets count the bytes of the text once converted to UTF-8, as
+    DuckDB does: every byte above 0x7F counts two.
     """
     wanted = sorted({int(offset) for offset in offsets if offset is not None and offset >= 0})
     if not wanted:
@@ -27,14 +29,19 @@ def physical_lines(path: Path, offsets: Iterable[int]) -> dict[int, int]:
         head = stream.read(_CHUNK)
     newline = b"\n" if b"\n" in head or b"\r" not in head else b"\r"
     found: dict[int, int] = {}
-    breaks, position = 0, 0
+    breaks, position, pending = 0, 0, b""
     with open(path, "rb") as stream:
         for offset in wanted:
             while position < offset:
-                chunk = stream.read(min(_CHUNK, offset - position))
-                if not chunk:
-                    break
-                breaks += chunk.count(newline)
-                position += len(chunk)
+                if not pending:
+                    pending = stream.read(_CHUNK)
+                    if not pending:
+                        break
+                    if encoding == "latin-1":
+                        pending = pending.decode("latin-1").encode("utf-8")
+                taken = pending[:offset - position]
+                pending = pending[len(taken):]
+                breaks += taken.count(newline)
+                position += len(taken)
             found[offset] = breaks + 1
     return found
