@@ -8,7 +8,10 @@ Archive layout (a gzip tar, members in this order):
 - `database.jsonl`: every model's rows, natural keys for users, content types and
   permissions (recreated by `migrate` on the target, so ids may differ);
 - `media/...`: uploaded files (`MEDIA_ROOT`);
-- `datastore/...`: Parquet versions (`DATASTORE_DIR`).
+- `datastore/...`: Parquet versions (`DATASTORE_DIR`);
+- `fin.json`, last: the files actually written per folder. A copy cut short at a member
+  boundary is still a readable tar; without this last member, the restore would take it
+  for a whole one and silently lose the files after the cut.
 
 Left out, on purpose: sessions (everyone signs in again), the task queue's rows (a job of
 the old platform means nothing on the new one), content types and permissions (recreated),
@@ -40,6 +43,7 @@ FORMAT = "datasud-backup"
 FORMAT_VERSION = 1
 DATABASE_MEMBER = "database.jsonl"
 MANIFEST_MEMBER = "manifest.json"
+END_MEMBER = "fin.json"
 # Label of each folder in the archive -> the setting that locates it.
 FOLDERS = {"media": "MEDIA_ROOT", "datastore": "DATASTORE_DIR"}
 EXCLUDED_MODELS = [
@@ -109,6 +113,7 @@ def create_backup(output: Path, progress: Callable[[str], object] = lambda _mess
             "migrations": applied_migrations(),
             "rows": rows, "database_sha256": digest,
             "files": {label: len(paths) for label, paths in files.items()},
+            "ends_with": END_MEMBER,
         }
         partial = output.with_name(output.name + ".partial")
         with tarfile.open(partial, "w:gz", compresslevel=1) as archive:
@@ -118,6 +123,7 @@ def create_backup(output: Path, progress: Callable[[str], object] = lambda _mess
             info.mtime = int(dt.datetime.now().timestamp())
             archive.addfile(info, io.BytesIO(data))
             archive.add(dump, arcname=DATABASE_MEMBER)
+            written = {label: 0 for label in files}
             for label, paths in files.items():
                 progress(f"Copie des fichiers ({label}, {len(paths)})…")
                 root = folder_path(label)
@@ -128,5 +134,11 @@ def create_backup(output: Path, progress: Callable[[str], object] = lambda _mess
                         # Deleted since it was listed (an old datastore version dropped):
                         # the snapshot of the database no longer needs it either.
                         continue
+                    written[label] += 1
+            end = json.dumps({"files": written}).encode()
+            info = tarfile.TarInfo(END_MEMBER)
+            info.size = len(end)
+            info.mtime = int(dt.datetime.now().timestamp())
+            archive.addfile(info, io.BytesIO(end))
         partial.replace(output)
     return manifest

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 
 from .backup import (
     DATABASE_MEMBER,
+    END_MEMBER,
     FOLDERS,
     FORMAT,
     FORMAT_VERSION,
@@ -81,8 +82,12 @@ def platform_is_empty() -> bool:
     return not any(apps.get_model(label).objects.exists() for label in CONTENT_MODELS)
 
 
-def _extract(archive_path: Path, staging: Path) -> Path:
-    """Extract into `staging`; returns the database dump's path."""
+def _extract(archive_path: Path, staging: Path, manifest: dict) -> Path:
+    """Extract into `staging`; returns the database dump's path. An archive whose manifest
+    announces a last member (`ends_with`) must end with it, and hold the files it counts:
+    a copy cut at a member boundary is refused instead of restored without its tail."""
+    found = {label: 0 for label in FOLDERS}
+    end = None
     try:
         with tarfile.open(archive_path, "r:*") as archive:
             for member in archive:
@@ -93,6 +98,11 @@ def _extract(archive_path: Path, staging: Path) -> Path:
                 if not member.isfile():
                     raise BackupError(f"Élément refusé dans l'archive (lien ou fichier "
                                       f"spécial) : {name}")
+                if name == END_MEMBER:
+                    end = json.load(archive.extractfile(member))
+                    continue
+                if top in found:
+                    found[top] += 1
                 if name not in (MANIFEST_MEMBER, DATABASE_MEMBER) and top not in FOLDERS:
                     raise BackupError(f"Élément inattendu dans l'archive : {name}")
                 # The "data" filter refuses absolute paths, `..` and anything that would
@@ -102,6 +112,12 @@ def _extract(archive_path: Path, staging: Path) -> Path:
         raise BackupError(f"Élément dangereux refusé dans l'archive : {exc}") from exc
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BackupError(f"Archive illisible ou tronquée : {archive_path} ({exc}).") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BackupError(f"Fin de sauvegarde illisible dans {archive_path} ({exc}).") from exc
+    if manifest.get("ends_with") == END_MEMBER and (
+            not isinstance(end, dict) or end.get("files") != found):
+        raise BackupError(f"Archive tronquée : {archive_path} ne contient pas tous les "
+                          "fichiers de la sauvegarde ; rien n'a été modifié.")
     dump = staging / DATABASE_MEMBER
     if not dump.is_file():
         raise BackupError(f"L'archive ne contient pas {DATABASE_MEMBER}.")
@@ -183,7 +199,7 @@ def restore_backup(archive_path: Path, force: bool = False,
     folders = _FolderSwitch(staging)
     try:
         progress("Extraction de l'archive…")
-        dump = _extract(archive_path, staging)
+        dump = _extract(archive_path, staging, manifest)
         _check_digest(dump, manifest["database_sha256"])
         progress("Chargement de la base de données…")
         try:

@@ -114,15 +114,24 @@ def _assert_untouched(platform):
     assert Load.objects.filter(is_current=True).count() == 1
 
 
-@pytest.mark.parametrize("damage", ["truncated", "tampered dump", "not a backup",
-                                    "path traversal", "symlink", "other version"])
+@pytest.mark.parametrize("damage", ["truncated", "cut between files", "tampered dump",
+                                    "not a backup", "path traversal", "symlink",
+                                    "other version"])
 def test_a_bad_archive_is_refused_and_nothing_changes(platform, tmp_path, damage):
     archive = tmp_path / "backup.tar.gz"
     create_backup(archive)
     bad = tmp_path / "bad.tar.gz"
-    if damage == "truncated":
+    if damage in ("truncated", "cut between files"):
         raw = gzip.decompress(archive.read_bytes())
-        bad.write_bytes(gzip.compress(raw[: len(raw) // 2]))
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+        if damage == "truncated":
+            # Inside the members' data (half of the raw tar may be only end padding).
+            cut = (members[-1].offset_data + members[-1].size) // 2
+        else:
+            # Right before the last file: what is left is a well-formed, shorter tar.
+            cut = next(m for m in reversed(members) if m.name.startswith("media/")).offset
+        bad.write_bytes(gzip.compress(raw[:cut]))
     elif damage == "tampered dump":
         def change(member, data):
             if member.name == "database.jsonl":

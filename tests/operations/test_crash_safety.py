@@ -54,7 +54,7 @@ def platform_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def wait_for(condition, timeout: float = 30, every: float = 0.1):
+def wait_for(condition, timeout: float = 90, every: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -125,7 +125,7 @@ def test_worker_killed_during_an_ingestion(settings, make_dataset, editor, remot
         cwd=ROOT, env=platform_env(DATASUD_TASKS="database"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert remote_csv.started.wait(30), "the worker never started the download"
+        assert remote_csv.started.wait(90), "the worker never started the download"
         wait_for(lambda: Load.objects.get(pk=second.pk).status == Load.Status.RUNNING)
         time.sleep(0.3)
     finally:
@@ -177,7 +177,7 @@ def start_server(port: int) -> subprocess.Popen:
         except OSError:
             return False
 
-    wait_for(ready, timeout=30)
+    wait_for(ready, timeout=90)
     return server
 
 
@@ -201,8 +201,13 @@ def test_server_killed_during_an_upload(make_dataset, editor):
         connection_.endheaders()
         connection_.send(head)
         chunk = CSV_HEADER + b"00001;Nice;1.5\n" * 65536
-        for _ in range(8):  # about a third of the file, then the server dies
-            connection_.send(chunk)
+        try:
+            for _ in range(8):  # about a third of the file, then the server dies
+                connection_.send(chunk)
+        except (ConnectionResetError, BrokenPipeError):
+            # A loaded machine may see the server drop the connection first: what follows
+            # (nothing half-made, nothing lost) must hold all the same.
+            pass
         time.sleep(0.5)
     finally:
         server.send_signal(signal.SIGKILL)
