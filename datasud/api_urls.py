@@ -29,6 +29,9 @@ api.add_router("/datastore/", datastore_router)
 api.add_router("/employment/", "datasud.employment.api.router")
 api.add_router("/programmes/", "datasud.programmes.api.router")
 api.add_router("/", "datasud.intelligence.api.router")
+api.add_router("/datasets/", "datasud.discovery.api.related_router")
+api.add_router("/colonnes/", "datasud.discovery.api.columns_router")
+api.add_router("/datasets/", "datasud.quality.api.router")
 
 NOT_FOUND_NAME = "api-not-found"
 

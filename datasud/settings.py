@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "datasud.geo",
     "datasud.programmes",
     "datasud.intelligence",
+    "datasud.discovery",
+    "datasud.quality",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -116,7 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (CONN_MAX_AGE, as for PostgreSQL): opening one
+    # reads the whole schema and runs the pragmas above, which cost more than a cached tile
+    # or a small API answer (measured: 4 ms against 24 ms a tile, docs/benchmarks.md).
     # Tests use a file too, not SQLite's shared in-memory database: that one locks whole
     # tables without waiting, which breaks as soon as a second thread (the in-process task
     # worker) writes while a test reads.
@@ -192,6 +196,10 @@ DATASTORE_ALLOW_PRIVATE_URLS = env_bool("DATASUD_DATASTORE_ALLOW_PRIVATE_URLS", 
 GEO_TILE_CACHE_MAX_BYTES = int(os.environ.get("DATASUD_GEO_TILE_CACHE_MAX_BYTES",
                                               str(512 * 1024 * 1024)))
 
+# The mobility wizard's first page starts building the diagnostic engine in the background
+# (datasud/employment/services.py `warm_up`), so that nobody waits for it on submitting.
+EMPLOYMENT_WARM_UP = env_bool("DATASUD_EMPLOYMENT_WARM_UP", True)
+
 # Background work (ingestion, later harvesting) goes through Django's task framework.
 # "inprocess" (default): tasks are stored in the database and run by a worker thread of the
 # web process, so `make run` needs nothing else. "database": tasks are stored in the
@@ -216,6 +224,19 @@ HARVEST_MAX_RECORDS = int(os.environ.get("DATASUD_HARVEST_MAX_RECORDS", "50000")
 # A job still "running" after this long was left by a crashed process: it may be retaken.
 HARVEST_LOCK_TIMEOUT = int(os.environ.get("DATASUD_HARVEST_LOCK_TIMEOUT", str(6 * 3600)))
 
+# The link checker (datasud/quality/linkcheck.py, `datasud check_links --due`): requests at
+# once over all hosts, seconds between two requests to one host, timeout per request (s),
+# days before a working link is checked again, failures in a row before a link is flagged
+# broken (404 and 410 flag it at once).
+LINKCHECK_CONCURRENCY = int(os.environ.get("DATASUD_LINKCHECK_CONCURRENCY", "4"))
+LINKCHECK_HOST_DELAY = float(os.environ.get("DATASUD_LINKCHECK_HOST_DELAY", "1"))
+LINKCHECK_TIMEOUT = float(os.environ.get("DATASUD_LINKCHECK_TIMEOUT", "10"))
+LINKCHECK_RECHECK_DAYS = float(os.environ.get("DATASUD_LINKCHECK_RECHECK_DAYS", "7"))
+LINKCHECK_BROKEN_AFTER = int(os.environ.get("DATASUD_LINKCHECK_BROKEN_AFTER", "2"))
+# Addresses checked per run at most, unless the run asks for another number (`--limit`):
+# a run stays short (about an hour at worst), whatever the size of the catalogue.
+LINKCHECK_MAX_PER_RUN = int(os.environ.get("DATASUD_LINKCHECK_MAX_PER_RUN", "500"))
+
 # E-mail (sign-up confirmation, password reset, membership requests). The default prints
 # messages on the console, so `make run` works without a mail server.
 EMAIL_BACKEND = os.environ.get("DATASUD_EMAIL_BACKEND",
@@ -229,6 +250,9 @@ EMAIL_TIMEOUT = 10  # a slow mail server must not hold a request
 DEFAULT_FROM_EMAIL = os.environ.get("DATASUD_FROM_EMAIL",
                                     "DataSud <ne-pas-repondre@datasud.fr>")
 PASSWORD_RESET_TIMEOUT = 24 * 3600
+# Addresses told of every new programme application (comma-separated; default: nobody).
+PROGRAMMES_NOTIFY_EMAILS = [address.strip() for address in os.environ.get(
+    "DATASUD_PROGRAMMES_NOTIFY_EMAILS", "").split(",") if address.strip()]
 
 # The cache holds search counts and the sign-in/e-mail throttles. "locmem" (default) is
 # per process; with several web processes use "database" (a table made by

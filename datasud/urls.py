@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("datasud.datastore.urls")),
     path("", include("datasud.dcat.urls")),
     path("", include("datasud.catalog.urls")),
+    path("", include("datasud.quality.urls")),
+    path("", include("datasud.discovery.urls")),
     path("territoires/", include("datasud.territories.urls")),
     path("diagnostic-mobilite/", include("datasud.employment.urls")),
     path("compte/", include("datasud.accounts.urls")),

@@ -112,10 +112,12 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]):
         q=filters.q, themes=filters.theme, organisations=filters.organisation,
         tags=filters.tag, licences=filters.licence, formats=filters.format,
         territories=filters.territory, partner=filters.partner, bbox=bbox, sort=filters.sort,
-        page=filters.page, page_size=filters.page_size,
+        page=filters.page, page_size=filters.page_size, ranking=filters.ranking,
+        correct=filters.correct,
     ))
     body = page_of(request, result.datasets, result.total, result.page, result.page_size)
-    body.update(facets=result.facets, sort=result.sort, relaxed=result.relaxed)
+    body.update(facets=result.facets, sort=result.sort, relaxed=result.relaxed,
+                suggestion=result.suggestion or None, corrected=result.corrected)
     return body
 
 

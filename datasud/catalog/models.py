@@ -126,6 +126,8 @@ class Tag(models.Model):
 
 
 SPATIAL_FIELDS = ("spatial_west", "spatial_south", "spatial_east", "spatial_north")
+# Derived columns that only their owners write (with update()): never saved from an instance.
+DERIVED_FIELDS = (*SPATIAL_FIELDS, "quality_score")
 
 
 class Dataset(models.Model):
@@ -199,6 +201,10 @@ class Dataset(models.Model):
     spatial_east = models.FloatField(_("emprise : est"), null=True, blank=True, editable=False)
     spatial_north = models.FloatField(_("emprise : nord"), null=True, blank=True,
                                       editable=False)
+    # Metadata quality score (0-100), derived data written only by `datasud.quality` (with
+    # update()); a column of its own so that search sorts by it (`sort=qualite`).
+    quality_score = models.PositiveSmallIntegerField(_("score de qualité"), default=0,
+                                                     editable=False)
 
     objects = DatasetQuerySet.as_manager()
 
@@ -216,19 +222,23 @@ class Dataset(models.Model):
             models.Index(fields=["source_id"]),
             # Search by map area: west <= east edge of the area, and the other three.
             models.Index(fields=["spatial_west", "spatial_east"], name="dataset_spatial_we"),
+            # Browsing the public catalogue by quality (`sort=qualite`).
+            models.Index(fields=["status", "-quality_score", "-id"],
+                         name="dataset_status_quality"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        # The extent is derived data, written only by `datasud.geo.extent` (with update()):
-        # saving an instance read before it changed must not put the old extent back.
+        # The extent and the quality score are derived data, written only by
+        # `datasud.geo.extent` and `datasud.quality` (with update()): saving an instance read
+        # before they changed must not put the old values back.
         if (not self._state.adding and kwargs.get("update_fields") is None
                 and not kwargs.get("force_insert")):
             deferred = self.get_deferred_fields()  # as Django's save() leaves them out
             kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
-                                       if not f.primary_key and f.name not in SPATIAL_FIELDS
+                                       if not f.primary_key and f.name not in DERIVED_FIELDS
                                        and f.attname not in deferred]
         super().save(*args, **kwargs)
 

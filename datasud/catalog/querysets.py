@@ -9,12 +9,10 @@ from django.db import models
 
 
 def _member_organisation_ids(user, roles: tuple[str, ...] | None = None):
-    from datasud.accounts.models import Membership
+    # Through the token's organisation, when the request came with a restricted token.
+    from datasud.accounts.scopes import member_organisation_ids
 
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return memberships.values("organisation_id")
+    return member_organisation_ids(user, roles)
 
 
 def _is_authenticated(user) -> bool:

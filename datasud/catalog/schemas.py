@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from datasud.api import Page, PageParams
-from datasud.search.services import SORTS
+from datasud.search.services import RANKINGS, SORTS
 
 from .models import Dataset, Resource, Reuse
 
@@ -190,6 +190,10 @@ class DatasetSummary(Schema):
         description="Emprise `[ouest, sud, est, nord]` en WGS84 : celle des données "
                     "géographiques, sinon des territoires déclarés / extent in WGS84",
         examples=[[5.2, 43.2, 5.6, 43.4]])
+    quality_score: int = Field(
+        ge=0, le=100, description="Score de qualité des métadonnées, de 0 à 100 (critères : "
+        "docs/qualite.md) ; trier avec `sort=qualite` / metadata quality score",
+        examples=[85])
 
     @staticmethod
     def resolve_tags(obj: Dataset) -> list[str]:
@@ -263,6 +267,7 @@ class DatasetPatch(Schema):
 
 
 SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+RankingName = Literal[tuple(RANKINGS)]  # type: ignore[valid-type]
 
 
 class DatasetFilters(PageParams):
@@ -282,6 +287,14 @@ class DatasetFilters(PageParams):
                       "map area, datasets whose extent intersects it",
                       examples=["5.2,43.2,5.6,43.4"])
     sort: SortName = Field("relevance", description="`relevance` sans `q` vaut `-modified`")
+    ranking: RankingName = Field(
+        "hybride", description="Classement par pertinence : `hybride` (synonymes, mots "
+        "saisis d'abord, correction des fautes de frappe) ou `texte` (texte intégral seul, "
+        "les mots tels que saisis) / `hybride`: synonyms, typed words first, typo "
+        "correction; `texte`: plain full text")
+    correct: bool = Field(True, description="`false` : chercher les mots tels que saisis, "
+                          "même mal orthographiés / search the words as typed, never "
+                          "corrected")
 
 
 class FacetValueOut(Schema):
@@ -298,6 +311,14 @@ class DatasetSearchPage(Page[DatasetSummary]):
     sort: str = Field(examples=["-modified"])
     relaxed: bool = Field(description="Aucun jeu n'a tous les mots : résultats avec "
                                       "l'un d'eux / no dataset has every word")
+    suggestion: str | None = Field(
+        None, examples=["pistes cyclables"],
+        description="Correction orthographique de `q` (null sans correction). Avec "
+                    "`corrected`, la requête dont voici les résultats (celle saisie ne "
+                    "trouvait rien) ; sinon, « vouliez-vous dire ». Spelling correction of "
+                    "`q`: the query searched if `corrected`, else a did-you-mean")
+    corrected: bool = Field(False, description="Les résultats sont ceux de `suggestion` / "
+                                               "results are those of `suggestion`")
 
 
 class ActivityBy(Schema):

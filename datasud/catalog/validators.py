@@ -9,18 +9,21 @@ SIREN_INVALID = _("Ce n'est pas un numéro SIREN valide : 9 chiffres dont le der
                   "clé de contrôle (vérifiez le numéro sur annuaire-entreprises.data.gouv.fr).")
 
 
-def siren_is_valid(siren: str) -> bool:
-    """A SIREN is 9 digits whose Luhn checksum is right (INSEE's definition)."""
-    if not re.fullmatch(r"\d{9}", siren):
-        return False
+def luhn_is_valid(digits: str) -> bool:
+    """Whether a string of digits ends with a right Luhn key (SIREN, SIRET)."""
     total = 0
-    for position, digit in enumerate(int(c) for c in reversed(siren)):
+    for position, digit in enumerate(int(c) for c in reversed(digits)):
         if position % 2:
             digit *= 2
             if digit > 9:
                 digit -= 9
         total += digit
     return total % 10 == 0
+
+
+def siren_is_valid(siren: str) -> bool:
+    """A SIREN is 9 digits whose Luhn checksum is right (INSEE's definition)."""
+    return bool(re.fullmatch(r"\d{9}", siren)) and luhn_is_valid(siren)
 
 
 def normalise_siren(text: str) -> str:

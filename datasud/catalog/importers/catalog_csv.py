@@ -232,6 +232,10 @@ class _Writer:
         from datasud.geo.extent import refresh_spatial_bbox
 
         refresh_spatial_bbox([d.pk for _, d in pairs])
+        # ... and so is the metadata quality score (search sorts on it).
+        from datasud.quality.services import recompute
+
+        recompute([d.pk for _, d in pairs])
 
 
 def _insert_links(through, target: str, pairs: list[tuple[int, int]]) -> None:

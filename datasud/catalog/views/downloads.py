@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from datasud.accounts.models import ApiToken
+from datasud.accounts.scopes import need_for, user_for_token
 from datasud.catalog.models import Dataset, Resource
 
 # What a browser may do with a downloaded file opened in a tab: nothing.
@@ -33,7 +33,8 @@ def _user(request: HttpRequest):
     with the token they read the API with). A wrong token is refused, never ignored."""
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() in ("bearer", "token") and raw.strip():
-        user = ApiToken.authenticate(raw.strip())
+        # The token's `lecture` scope (`accounts.scopes`); without it, public files only.
+        user = user_for_token(raw.strip(), need_for("GET"))
         if user is None:
             raise PermissionDenied("Jeton d'API invalide, expiré ou révoqué.")
         return user

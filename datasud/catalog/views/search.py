@@ -5,14 +5,15 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from datasud.catalog.models import Theme
 from datasud.search.area import BBox, InvalidBBox, format_bbox, parse_bbox
-from datasud.search.services import SORTS, FacetValue, SearchQuery, search_datasets
+from datasud.search.services import RANKINGS, SORTS, FacetValue, SearchQuery, search_datasets
 from datasud.web.pagination import page_number, pagination
 
 PAGE_SIZE = 20
@@ -35,6 +36,11 @@ SORT_LABELS = {
     "created": _("Ajoutés il y a longtemps"),
     "title": _("Titre, de A à Z"),
     "-title": _("Titre, de Z à A"),
+    "qualite": _("Meilleure qualité des métadonnées"),
+}
+RANKING_LABELS = {
+    "hybride": _("Pertinence (synonymes, fautes de frappe)"),
+    "texte": _("Texte seul (mots tels que saisis)"),
 }
 # The map area's four fields of the form (the `bbox` parameter says the same in one).
 AREA_FIELDS = ("west", "south", "east", "north")
@@ -62,6 +68,7 @@ def search_query(request: HttpRequest) -> SearchQuery:
     get = request.GET
     partner_values = set(get.getlist("partner")) & {"true", "false"}
     sort = get.get("sort", "relevance")
+    ranking = get.get("ranking", "hybride")
     return SearchQuery(
         q=get.get("q", ""),
         themes=get.getlist("theme"),
@@ -75,6 +82,8 @@ def search_query(request: HttpRequest) -> SearchQuery:
         sort=sort if sort in SORTS else "relevance",
         page=page_number(request),
         page_size=PAGE_SIZE,
+        ranking=ranking if ranking in RANKINGS else "hybride",
+        correct=get.get("correct", "") not in ("0", "false", "non"),
     )
 
 
@@ -113,6 +122,17 @@ def _without(request: HttpRequest, param: str, value: str) -> str:
     return f"{request.path}?{encoded}" if encoded else request.path
 
 
+def _with_query(request: HttpRequest, q: str, correct: bool) -> str:
+    """This search, for the text `q` (never corrected if not `correct`), from page 1."""
+    query = request.GET.copy()
+    query["q"] = q
+    query.pop("page", None)
+    query.pop("correct", None)
+    if not correct:
+        query["correct"] = "0"
+    return f"{request.path}?{query.urlencode()}"
+
+
 def _facets(found: dict[str, list[FacetValue]]) -> list[Facet]:
     english = (get_language() or "").startswith("en")
     theme_names = dict(Theme.objects.exclude(name_en="").values_list("slug", "name_en")) \
@@ -130,6 +150,10 @@ def _facets(found: dict[str, list[FacetValue]]) -> list[Facet]:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    # "colonne:siret" asks for datasets by the columns of their tables (datasud/discovery).
+    if request.GET.get("q", "").strip().lower().startswith("colonne:"):
+        return redirect(f"{reverse('discovery:columns')}?"
+                        f"{urlencode({'q': request.GET['q'].strip()})}")
     query = search_query(request)
     bbox, area_error = search_area(request)
     query = replace(query, bbox=bbox)
@@ -147,12 +171,18 @@ def search(request: HttpRequest) -> HttpResponse:
         "area_fields": [(name, AREA_LABELS[name], value)
                         for name, value in zip(AREA_FIELDS, values, strict=True)],
         "area_bbox": format_bbox(bbox) if bbox else "",
+        "area_remove_url": _without_area(request) if bbox else "",
         "area_error": area_error,
         "query": query,
         "result": result,
         "facets": [facet for facet in facets if facet.values],
         "active_filters": active,
         "sorts": [(name, SORT_LABELS[name]) for name in SORTS if name in SORT_LABELS],
+        "rankings": [(name, RANKING_LABELS[name]) for name in RANKINGS],
+        # "Résultats pour « corrigé ». Rechercher plutôt « saisi »", or "Vouliez-vous dire".
+        "typed_url": _with_query(request, query.q, correct=False) if result.corrected else "",
+        "suggestion_url": (_with_query(request, result.suggestion, correct=True)
+                           if result.suggestion and not result.corrected else ""),
         "pagination": pagination(request, result.page, result.pages),
         "clear_url": f"{request.path}?{urlencode({'q': query.q})}" if query.q else request.path,
     }, status=400 if area_error else 200)
