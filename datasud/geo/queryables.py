@@ -3,6 +3,8 @@ may name, as a JSON Schema built from the table's own column types."""
 
 from __future__ import annotations
 
+from datasud.datastore.profile import duckdb_to_field_type
+
 from .collections import Collection
 from .cql2.values import element_kind, kind_of
 
@@ -14,17 +16,6 @@ _SCHEMAS = {
     "date": {"type": "string", "format": "date"},
     "timestamp": {"type": "string", "format": "date-time"},
 }
-_INTEGERS = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-)
 # GeoParquet type names → the geometry formats of OGC API Features Part 5.
 _PAIRS = {
     frozenset({"Point", "MultiPoint"}): "point-or-multipoint",
@@ -46,7 +37,7 @@ def _scalar_schema(duck_type: str) -> dict | None:
     if kind not in _SCHEMAS:
         return None
     schema = dict(_SCHEMAS[kind])
-    if kind == "number" and duck_type.upper() in _INTEGERS:
+    if kind == "number" and duckdb_to_field_type(duck_type) == "integer":
         schema["type"] = "integer"
     return schema
 

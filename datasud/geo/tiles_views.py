@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from datasud.datastore.profile import duckdb_to_field_type
+
 from .collections import get_collection
 from .tiles import TileError, dumps, parse_tile, tilejson
 from .tilesets import (
@@ -117,11 +119,11 @@ def collection_tilejson(request: HttpRequest, collection_id: str):
 
 
 def _field_kind(duck_type: str) -> str:
-    upper = duck_type.upper()
-    if upper == "BOOLEAN":
+    """TileJSON field kind, from the datastore's one reading of DuckDB types."""
+    field_type = duckdb_to_field_type(duck_type)
+    if field_type == "boolean":
         return "Boolean"
-    if upper in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE",
-                 "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT") or upper.startswith("DECIMAL"):
+    if field_type in ("integer", "number"):
         return "Number"
     return "String"
 

@@ -6,21 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_NUMBER_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "FLOAT",
-    "REAL",
-    "DOUBLE",
-    "DECIMAL",
-)
+from datasud.datastore.profile import duckdb_to_field_type
+
+# Table Schema field types (the datastore's one reading of DuckDB types) → filter kinds.
+_KINDS = {"integer": "number", "number": "number", "boolean": "boolean", "date": "date",
+          "datetime": "timestamp"}
 KIND_NAMES = {
     "string": "du texte",
     "number": "un nombre",
@@ -45,18 +35,9 @@ DUCK_TYPES = {
 def kind_of(duck_type: str) -> str:
     """What a DuckDB column type is to a filter: string, number, boolean, date, timestamp
     or other (lists, structs, blobs: not comparable)."""
-    upper = duck_type.upper()
-    if upper.startswith(_NUMBER_TYPES):
-        return "number"
-    if upper == "VARCHAR":
-        return "string"
-    if upper == "BOOLEAN":
-        return "boolean"
-    if upper == "DATE":
-        return "date"
-    if upper.startswith("TIMESTAMP"):
-        return "timestamp"
-    return "other"
+    if duck_type.strip().upper() == "VARCHAR":
+        return "string"  # not BLOB, UUID or ENUM: those are not compared as text
+    return _KINDS.get(duckdb_to_field_type(duck_type), "other")
 
 
 def element_kind(duck_type: str) -> str | None:
