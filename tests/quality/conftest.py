@@ -4,6 +4,7 @@ so that tests can prove the checker's politeness."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -40,7 +41,12 @@ class Site:
             protocol_version = "HTTP/1.1"
 
             def _answer(self, head: bool) -> None:
-                start = time.monotonic()
+                # Recorded before answering, so that the client never sees a response whose
+                # hit is not listed yet; `end` is set once the answer is sent.
+                hit = Hit("HEAD" if head else "GET", self.path, time.monotonic(), math.inf,
+                          self.headers.get("Range"))
+                with site.lock:
+                    site.hits.append(hit)
                 answer = site.answers.get(self.path, Answer(status=404))
                 if answer.delay:
                     time.sleep(answer.delay)
@@ -57,16 +63,7 @@ class Site:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
-                with site.lock:
-                    site.hits.append(
-                        Hit(
-                            "HEAD" if head else "GET",
-                            self.path,
-                            start,
-                            time.monotonic(),
-                            self.headers.get("Range"),
-                        )
-                    )
+                hit.end = time.monotonic()
 
             def do_HEAD(self):  # noqa: N802 - the http.server API
                 self._answer(head=True)
