@@ -327,6 +327,24 @@ def replace_resource_file(user, resource: Resource, name: str, content: bytes) -
     return resource
 
 
+def put_generated_file(user, dataset: Dataset, title: str, name: str, content: bytes, *,
+                       description: str = "", format: str = "csv") -> tuple[Resource, str]:
+    """The uploaded resource `title` of `dataset` holding `content`, for the files the
+    platform generates and publishes itself (referentials, programme figures, the ARCEP
+    example): added the first time, replaced when the bytes change, untouched otherwise.
+    Returns the resource and what happened to it, as the commands report it ("ajoutée",
+    "nouvelle version", "inchangée")."""
+    resource = dataset.resources.filter(title=title).first()
+    if resource is None:
+        resource = add_resource(user, dataset, title=title, description=description,
+                                upload=ContentFile(content, name=name), format=format)
+        return resource, "ajoutée"
+    if resource.checksum != hashlib.sha256(content).hexdigest():
+        replace_resource_file(user, resource, name, content)
+        return resource, "nouvelle version"
+    return resource, "inchangée"
+
+
 def _format_from_url(url: str) -> str:
     path = url.split("?", 1)[0].rstrip("/")
     last = path.rsplit("/", 1)[-1]

@@ -25,6 +25,11 @@ class IngestError(Exception):
                 "column": self.column, "details": self.details}
 
 
+class LoadFailed(Exception):
+    """A load run on purpose by a command (`services.load_now`) did not succeed; the
+    message says which resource and why."""
+
+
 class QueryError(ValueError):
     """A query parameter or SQL text is invalid; the message names the problem (HTTP 400)."""
 

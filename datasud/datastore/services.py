@@ -13,6 +13,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from datasud.catalog.models import Resource
 
 from . import duck, sources
-from .errors import IngestError
+from .errors import IngestError, LoadFailed
 from .ingest import StagedTable, read_source
 from .models import DeclaredSchema, Load, Table
 from .profile import profile_table
@@ -145,6 +146,27 @@ def run_load(load_id: int) -> dict:
     _remove_old_versions(resource)
     return {"load": load.pk, "status": "succeeded",
             "rows": sum(t.row_count for t in tables)}
+
+
+def load_now(resource: Resource, user=None, timeout: float = 600) -> list[Table]:
+    """Load `resource` here if it has no served version, a newer file or a pending load, so
+    that a command ends with its tables served; returns them. A worker may have claimed
+    the queued load first: then wait for it, up to `timeout` seconds. LoadFailed if the load
+    does not succeed."""
+    latest = latest_load(resource)
+    if (needs_load(resource) or current_load(resource) is None
+            or (latest is not None and latest.is_pending)):
+        load = request_load(resource, user)
+        run_load(load.pk)
+        deadline = time.monotonic() + timeout
+        load.refresh_from_db()
+        while load.is_pending and time.monotonic() < deadline:
+            time.sleep(0.5)
+            load.refresh_from_db()
+        if load.status != load.Status.SUCCEEDED:
+            message = (load.error or {}).get("message") or load.get_status_display()
+            raise LoadFailed(f"Chargement de « {resource.title} » en échec : {message}")
+    return current_tables(resource)
 
 
 def _progress(load: Load, stage: str) -> None:

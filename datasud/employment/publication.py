@@ -8,17 +8,15 @@ edition of a referential is a new resource version, not a code change.
 from __future__ import annotations
 
 import gzip
-import hashlib
-import time
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 
 from datasud.catalog import services as catalog
 from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Theme
 from datasud.catalog.organisations import create_organisation
 from datasud.datastore import services as datastore
+from datasud.datastore.errors import LoadFailed
 
 from .referentials import DATA, DATASETS, Producer, ReferentialDataset, ReferentialFile
 
@@ -68,38 +66,17 @@ def _dataset(user, spec: ReferentialDataset, theme: Theme) -> Dataset:
 
 
 def _resource(user, dataset: Dataset, item: ReferentialFile) -> tuple[Resource, str]:
-    content = shipped_content(item)
-    checksum = hashlib.sha256(content).hexdigest()
-    resource = dataset.resources.filter(title=item.name).first()
-    if resource is None:
-        resource = catalog.add_resource(user, dataset, title=item.name,
-                                        description=item.description,
-                                        upload=ContentFile(content, name=item.name),
-                                        format="csv")
-        return resource, "ajoutée"
-    if resource.checksum != checksum:
-        catalog.replace_resource_file(user, resource, item.name, content)
-        return resource, "nouvelle version"
-    return resource, "inchangée"
+    return catalog.put_generated_file(user, dataset, item.name, item.name,
+                                      shipped_content(item), description=item.description)
 
 
 def _ensure_loaded(resource: Resource, user) -> str:
-    """Run the resource's pending load here, so that the command ends with tables ready."""
-    latest = datastore.latest_load(resource)
-    if (datastore.needs_load(resource) or datastore.current_load(resource) is None
-            or (latest is not None and latest.is_pending)):
-        load = datastore.request_load(resource, user)
-        datastore.run_load(load.pk)
-        # A worker may have claimed the queued load first: wait for it to finish.
-        deadline = time.monotonic() + LOAD_TIMEOUT
-        load.refresh_from_db()
-        while load.is_pending and time.monotonic() < deadline:
-            time.sleep(0.5)
-            load.refresh_from_db()
-        if load.status != load.Status.SUCCEEDED:
-            message = (load.error or {}).get("message") or load.get_status_display()
-            raise ReferentialError(f"Chargement de « {resource.title} » en échec : {message}")
-    return f"{sum(t.row_count for t in datastore.current_tables(resource))} lignes"
+    """The resource's tables served before the command ends, as "N lignes"."""
+    try:
+        tables = datastore.load_now(resource, user, LOAD_TIMEOUT)
+    except LoadFailed as exc:
+        raise ReferentialError(str(exc)) from exc
+    return f"{sum(t.row_count for t in tables)} lignes"
 
 
 def publish_referentials(progress: Callable[[str], None] | None = None,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
-import hashlib
 import io
 import json
 import tempfile
@@ -32,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 
 from datasud.catalog import services as catalog
 from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Theme
 from datasud.catalog.organisations import create_organisation
 from datasud.datastore import services as datastore
+from datasud.datastore.errors import LoadFailed
 from datasud.datastore.ingest.staging import sql_path
 from datasud.territories.models import Territory
 
@@ -386,37 +385,13 @@ def _dataset(user, located: LocatedSites, source_name: str) -> Dataset:
     return catalog.update_dataset(user, found, force=True, **fields)
 
 
-def _resource(user, dataset: Dataset, title: str, description: str, name: str,
-              content: bytes) -> tuple[Resource, str]:
-    resource = dataset.resources.filter(title=title).first()
-    if resource is None:
-        resource = catalog.add_resource(user, dataset, title=title, description=description,
-                                        upload=ContentFile(content, name=name), format="csv")
-        return resource, "ajoutée"
-    if resource.checksum != hashlib.sha256(content).hexdigest():
-        catalog.replace_resource_file(user, resource, name, content)
-        return resource, "nouvelle version"
-    return resource, "inchangée"
-
-
 def _ensure_loaded(resource: Resource, user) -> int:
-    """Run the resource's pending load here, so that the command ends with its tables
-    served; returns their row count."""
-    latest = datastore.latest_load(resource)
-    if (datastore.needs_load(resource) or datastore.current_load(resource) is None
-            or (latest is not None and latest.is_pending)):
-        load = datastore.request_load(resource, user)
-        datastore.run_load(load.pk)
-        # A worker may have claimed the queued load first: wait for it to finish.
-        deadline = time.monotonic() + LOAD_TIMEOUT
-        load.refresh_from_db()
-        while load.is_pending and time.monotonic() < deadline:
-            time.sleep(0.5)
-            load.refresh_from_db()
-        if load.status != load.Status.SUCCEEDED:
-            message = (load.error or {}).get("message") or load.get_status_display()
-            raise ArcepError(f"Chargement de « {resource.title} » en échec : {message}")
-    return sum(t.row_count for t in datastore.current_tables(resource))
+    """The resource's tables served before the command ends; returns their row count."""
+    try:
+        tables = datastore.load_now(resource, user, LOAD_TIMEOUT)
+    except LoadFailed as exc:
+        raise ArcepError(str(exc)) from exc
+    return sum(t.row_count for t in tables)
 
 
 @dataclass
@@ -451,16 +426,16 @@ def load_arcep(path: Path | str = DEFAULT_FILE, user=None,
     user = user or service_account()
     dataset = _dataset(user, located, Path(path).name)
     states = {}
-    sites_resource, states[SITES_TITLE] = _resource(
-        user, dataset, SITES_TITLE,
-        "Un site par ligne : opérateur (code PLMN et nom), coordonnées Lambert-93 "
-        "d'origine et WGS84, technologies (1 = présente), commune et département.",
-        SITES_FILE, csv_bytes(SITE_COLUMNS, located.sites))
-    communes_resource, states[COMMUNES_TITLE] = _resource(
-        user, dataset, COMMUNES_TITLE,
-        "Une ligne par commune de la région et opérateur : nombre de sites, et de sites "
-        "portant la 2G, la 3G, la 4G (zéro compris).",
-        COMMUNES_FILE, csv_bytes(COMMUNE_COLUMNS, located.communes))
+    sites_resource, states[SITES_TITLE] = catalog.put_generated_file(
+        user, dataset, SITES_TITLE, SITES_FILE, csv_bytes(SITE_COLUMNS, located.sites),
+        description="Un site par ligne : opérateur (code PLMN et nom), coordonnées "
+                    "Lambert-93 d'origine et WGS84, technologies (1 = présente), commune et "
+                    "département.")
+    communes_resource, states[COMMUNES_TITLE] = catalog.put_generated_file(
+        user, dataset, COMMUNES_TITLE, COMMUNES_FILE,
+        csv_bytes(COMMUNE_COLUMNS, located.communes),
+        description="Une ligne par commune de la région et opérateur : nombre de sites, et "
+                    "de sites portant la 2G, la 3G, la 4G (zéro compris).")
     timings["publication"] = time.perf_counter() - mark
     for resource in (sites_resource, communes_resource):
         mark = time.perf_counter()

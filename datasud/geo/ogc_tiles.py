@@ -27,7 +27,7 @@ from datasud.datastore.errors import QueryError
 from .collections import get_collection
 from .crs import CRS84_URI
 from .tiles import HALF, MAX_LATITUDE, MAX_ZOOM, WORLD, TileError, parse_tile
-from .tiles_views import MVT, _cache_control, _field_kind, _tile_response
+from .tiles_views import MVT, cache_control, field_kind, tile_response
 from .tilesets import collection_tileset
 from .views import _json, ogc_view
 
@@ -115,7 +115,7 @@ def tilesets(request: HttpRequest, fmt: str, collection_id: str):
                       "tileMatrixSetURI": TMS_URI,
                       "links": _tileset_links(request, collection.id)}],
     })
-    response["Cache-Control"] = _cache_control(collection)
+    response["Cache-Control"] = cache_control(collection)
     return response
 
 
@@ -126,7 +126,7 @@ def tileset(request: HttpRequest, fmt: str, collection_id: str, tms_id: str):
         raise Http404("Découpage inconnu : seul WebMercatorQuad est proposé.")
     source = collection_tileset(collection)
     types = dict(collection.properties)
-    fields = {name: _field_kind(types.get(name, ""))
+    fields = {name: field_kind(types.get(name, ""))
               for name in source.layers[0].properties}
     json_types = {"Number": "number", "Boolean": "boolean", "String": "string"}
     document = {
@@ -148,7 +148,7 @@ def tileset(request: HttpRequest, fmt: str, collection_id: str, tms_id: str):
     else:
         document.pop("centerPoint")
     response = _json(document)
-    response["Cache-Control"] = _cache_control(collection)
+    response["Cache-Control"] = cache_control(collection)
     return response
 
 
@@ -206,5 +206,5 @@ def tile(request: HttpRequest, fmt: str, collection_id: str, tms_id: str, z: str
             # Whole numbers outside the matrix: no such tile (OGC API Tiles, tc-error).
             raise Http404(str(exc)) from None
         raise QueryError(str(exc)) from None
-    return _tile_response(request, collection_tileset(collection), z, col, row,
-                          _cache_control(collection))
+    return tile_response(request, collection_tileset(collection), z, col, row,
+                          cache_control(collection))

@@ -68,8 +68,8 @@ def _etag_matches(request: HttpRequest, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in wanted.split(","))
 
 
-def _tile_response(request: HttpRequest, tileset: Tileset, z: str, x: str, y: str,
-                   cache_control: str) -> HttpResponse:
+def tile_response(request: HttpRequest, tileset: Tileset, z: str, x: str, y: str,
+                   cache_header: str) -> HttpResponse:
     tile = parse_tile(z, x, y)
     etag = f'"{tileset.etag}-{tile.z}-{tile.x}-{tile.y}"'
     if _etag_matches(request, etag):
@@ -80,11 +80,11 @@ def _tile_response(request: HttpRequest, tileset: Tileset, z: str, x: str, y: st
         response = HttpResponse(data, content_type=MVT, status=200 if data else 204)
         response["X-Tile-Cache"] = "hit" if cached else "miss"
     response["ETag"] = etag
-    response["Cache-Control"] = cache_control
+    response["Cache-Control"] = cache_header
     return response
 
 
-def _cache_control(collection) -> str:
+def cache_control(collection) -> str:
     # The dataset row came with the collection's permission query: no second query.
     public = collection.table.load.resource.dataset.is_public
     return PUBLIC_CACHE if public else PRIVATE_CACHE
@@ -93,8 +93,8 @@ def _cache_control(collection) -> str:
 @tiles_view
 def tile(request: HttpRequest, collection_id: str, z: str, x: str, y: str):
     collection = get_collection(request.user, collection_id)
-    return _tile_response(request, collection_tileset(collection), z, x, y,
-                          _cache_control(collection))
+    return tile_response(request, collection_tileset(collection), z, x, y,
+                          cache_control(collection))
 
 
 def _tiles_url(request: HttpRequest, name: str, *args) -> str:
@@ -108,17 +108,17 @@ def collection_tilejson(request: HttpRequest, collection_id: str):
     collection = get_collection(request.user, collection_id)
     tileset = collection_tileset(collection)
     types = dict(collection.properties)
-    fields = {name: _field_kind(types.get(name, "")) for name in tileset.layers[0].properties}
+    fields = {name: field_kind(types.get(name, "")) for name in tileset.layers[0].properties}
     document = tilejson(name=collection.title, description=collection.description[:500],
                         tiles_url=_tiles_url(request, "tile", collection.id),
                         layers=[(collection.id, fields, 0)], bounds=tileset.bounds)
     document["geometry_types"] = collection.geo.get("geometry_types", [])
     response = HttpResponse(dumps(document), content_type="application/json")
-    response["Cache-Control"] = _cache_control(collection)
+    response["Cache-Control"] = cache_control(collection)
     return response
 
 
-def _field_kind(duck_type: str) -> str:
+def field_kind(duck_type: str) -> str:
     """TileJSON field kind, from the datastore's one reading of DuckDB types."""
     field_type = duckdb_to_field_type(duck_type)
     if field_type == "boolean":
@@ -132,7 +132,7 @@ def _field_kind(duck_type: str) -> str:
 
 @tiles_view
 def territory_tile(request: HttpRequest, z: str, x: str, y: str):
-    return _tile_response(request, territory_tileset(), z, x, y, PUBLIC_CACHE)
+    return tile_response(request, territory_tileset(), z, x, y, PUBLIC_CACHE)
 
 
 @tiles_view

@@ -18,7 +18,6 @@ import hashlib
 import io
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -105,17 +104,9 @@ def publish(programme: Programme, user=None) -> tuple[Resource, str]:
     content = indicators_csv(programme)
     checksum = hashlib.sha256(content).hexdigest()
     dataset = _dataset(user, programme)
-    resource = dataset.resources.filter(title=RESOURCE_NAME).first()
-    if resource is None:
-        resource = catalog.add_resource(
-            user, dataset, title=RESOURCE_NAME, upload=ContentFile(content, name=RESOURCE_NAME),
-            description="Indicateurs agrégés, un par ligne et par période.", format="csv")
-        state = "ajoutée"
-    elif resource.checksum != checksum:
-        catalog.replace_resource_file(user, resource, RESOURCE_NAME, content)
-        state = "nouvelle version"
-    else:
-        state = "inchangée"
+    resource, state = catalog.put_generated_file(
+        user, dataset, RESOURCE_NAME, RESOURCE_NAME, content,
+        description="Indicateurs agrégés, un par ligne et par période.")
     PublicationState.objects.update_or_create(
         programme=programme, defaults={"published_at": timezone.now(), "checksum": checksum})
     return resource, state
