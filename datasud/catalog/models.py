@@ -225,6 +225,9 @@ class Dataset(models.Model):
             # Browsing the public catalogue by quality (`sort=qualite`).
             models.Index(fields=["status", "-quality_score", "-id"],
                          name="dataset_status_quality"),
+            # The latest published datasets (home page).
+            models.Index(fields=["status", "-published_at", "-created_at", "-id"],
+                         name="dataset_status_published"),
         ]
 
     def __str__(self) -> str:

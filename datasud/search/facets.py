@@ -13,6 +13,10 @@ totals per public scope, and only each facet's biggest values, from an index sor
 count: the same few rows whatever the size of the catalogue. A signed-in user's whole
 catalogue is the public one plus the drafts and private datasets they may see (`extra`,
 listed and counted live, and added to the totals): the two never overlap.
+
+Likewise an anonymous set narrowed by one value of a theme, producer, licence or format
+(and nothing else) is read from `FacetPairCount`, the indexer's totals within each such
+value: browsing a theme, or the "other values" set of each facet of a two-filter search.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from datasud.catalog.models import Licence, Organisation, Tag, Theme
 from datasud.territories.models import Territory
 
 from .backends import SearchBackend
-from .models import DatasetFacet, FacetCount
+from .models import DatasetFacet, FacetCount, FacetPairCount
 from .query import FACETS, FacetValue
 from .text import unaccent
 
@@ -41,6 +45,10 @@ SELECTED_IDS = {
     "territory": (Territory, "level || ':' || code"),
 }
 PARTNER = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' END"
+# A CTE of the partner producers' ids as facet values, listed once per statement: joined
+# per row of the totals instead, SQLite (without statistics) and PostgreSQL (unsure how many
+# rows one value has within another) read every producer for each of hundreds of rows.
+PARTNERS = "search_partners"
 
 
 @dataclass
@@ -55,6 +63,9 @@ class Counted:
     scopes: tuple[int, ...] = ()
     extra: str | None = None
     public: tuple[str, list] | None = None
+    # The public catalogue narrowed to one value (facet, selected value: a slug, a format)
+    # of a facet of `FacetPairCount.WITHIN_FACETS`: read from `FacetPairCount`.
+    within: tuple[str, str] | None = None
 
 
 def _table(model) -> str:
@@ -108,39 +119,59 @@ def _counted_live(name: str, cte: str, facets: list[str],
     return " UNION ALL ".join(parts), params
 
 
+def _totals_where(scopes: tuple[int, ...], within: tuple[str, str] | None,
+                  alias: str = "") -> tuple[str, list]:
+    """SQL condition on the rows of the running totals of `scopes` (within a value, if
+    given, in the pairs), the columns prefixed with `alias`."""
+    column = f"{alias}." if alias else ""
+    sql, params = f"{column}scope IN ({_marks(scopes)})", list(scopes)
+    if within is not None:
+        facet, value = within
+        if facet in SELECTED_IDS:
+            model, key = SELECTED_IDS[facet]
+            value_sql = f"(SELECT CAST(id AS TEXT) FROM {_table(model)} WHERE {key} = %s)"
+        else:
+            value_sql = "%s"
+        sql += f" AND {column}within_facet = %s AND {column}within_value = {value_sql}"
+        params += [facet, value]
+    return sql, params
+
+
 def _counted_totals(name: str, scopes: tuple[int, ...], facets: list[str],
-                    top: dict[str, tuple[int, tuple[str, list]]]) -> tuple[str, list]:
+                    top: dict[str, tuple[int, tuple[str, list]]],
+                    within: tuple[str, str] | None = None) -> tuple[str, list]:
     """Rows (base, facet, value, n) of `facets` for the public catalogue of `scopes`, read
-    from the running totals.
+    from the running totals (`within` one value of a facet: from its pairs).
 
     Of one scope, a facet of `top` (facet -> the limit and a condition on `value` keeping
     selected values) is read from the index sorted by count: its first values only, ties
     at the last place included. Partners: the datasets of partner producers, and the rest.
     """
-    table, scope_in = _table(FacetCount), f"scope IN ({_marks(scopes)})"
+    table = _table(FacetPairCount if within is not None else FacetCount)
+    where, where_params = _totals_where(scopes, within)
     parts, params = [], []
     for facet in facets:
         if facet == "partner":
-            partners = (f"(SELECT COALESCE(SUM(c.n), 0) FROM {_table(Organisation)} o "
-                        f"JOIN {table} c ON c.facet = 'organisation' "
-                        f"AND c.value = CAST(o.id AS TEXT) "
-                        f"WHERE o.partnership_signed_on IS NOT NULL AND c.{scope_in})")
+            where_c, where_c_params = _totals_where(scopes, within, "c")
+            partners = (f"(SELECT COALESCE(SUM(c.n), 0) FROM {table} c WHERE {where_c} "
+                        f"AND c.facet = 'organisation' "
+                        f"AND c.value IN (SELECT value FROM {PARTNERS}))")
             parts.append(f"SELECT '{name}', 'partner', 'true', {partners}")
             parts.append(f"SELECT '{name}', 'partner', 'false', "
                          f"(SELECT COALESCE(SUM(n), 0) FROM {table} "
-                         f"WHERE {scope_in} AND facet = '') - {partners}")
-            params += [*scopes, *scopes, *scopes]
+                         f"WHERE {where} AND facet = '') - {partners}")
+            params += [*where_c_params, *where_params, *where_c_params]
         elif len(scopes) == 1 and facet in top:
             limit, (kept, kept_params) = top[facet]
             parts.append(
-                f"SELECT '{name}', facet, value, n FROM {table} WHERE scope = %s AND facet = %s "
-                f"AND (n >= COALESCE((SELECT n FROM {table} WHERE scope = %s AND facet = %s "
+                f"SELECT '{name}', facet, value, n FROM {table} WHERE {where} AND facet = %s "
+                f"AND (n >= COALESCE((SELECT n FROM {table} WHERE {where} AND facet = %s "
                 f"ORDER BY n DESC LIMIT 1 OFFSET %s), 0) OR {kept})")
-            params += [scopes[0], facet, scopes[0], facet, limit - 1, *kept_params]
+            params += [*where_params, facet, *where_params, facet, limit - 1, *kept_params]
         else:
             parts.append(f"SELECT '{name}', facet, value, SUM(n) FROM {table} "
-                         f"WHERE {scope_in} AND facet = %s GROUP BY facet, value")
-            params += [*scopes, facet]
+                         f"WHERE {where} AND facet = %s GROUP BY facet, value")
+            params += [*where_params, facet]
     # Subqueries, for a compound SELECT takes no ORDER BY in its parts.
     sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS t{i}" for i, part in enumerate(parts))
     return sql, params
@@ -163,7 +194,8 @@ def _counted_totals_and_extra(name: str, source: Counted, facets: list[str],
         parts.append(f"SELECT '{name}', '', '', (SELECT COUNT(*) FROM ({public}) AS p) "
                      f"+ (SELECT COUNT(*) FROM {source.extra})")
         params += public_params
-    totals, totals_params = _counted_totals(name, source.scopes, facet_names, top)
+    totals, totals_params = _counted_totals(name, source.scopes, facet_names, top,
+                                            source.within)
     extra, extra_params = _counted_live(name, source.extra, facet_names, partner_rows=True)
     if facet_names:
         # The empty first row names the columns (SQLite takes no column list after AS).
@@ -231,7 +263,8 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
             if source.extra is not None:
                 sql, sql_params = _counted_totals_and_extra(name, source, needs, top)
             else:
-                sql, sql_params = _counted_totals(name, source.scopes, needs, top)
+                sql, sql_params = _counted_totals(name, source.scopes, needs, top,
+                                                  source.within)
         counted.append(sql)
         params += sql_params
     # The values that may make a facet's first `limit` (ties at the last place included),
@@ -259,6 +292,9 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
             keep.append(f"(facet = '{facet}' AND value IN ({_marks(selected[facet])}))")
             keep_params.extend(selected[facet])
     ctes = f"{with_sql}, " if with_sql else "WITH "
+    # Read only by the partner facet's totals; a CTE no part reads is not run.
+    ctes += (f"{PARTNERS}(value) AS {materialized} (SELECT CAST(id AS TEXT) FROM "
+             f"{_table(Organisation)} WHERE partnership_signed_on IS NOT NULL), ")
     sql = (f"{ctes}counted(base, facet, value, n) AS {materialized} ("
            + " UNION ALL ".join(counted) + f"), top AS {materialized} ({top}) "
            "SELECT facet, value, label, n FROM ("

@@ -2,14 +2,20 @@
 
 Each filter is a `Q` on `Dataset` built from id subqueries, so that filtering on a
 many-to-many relation never multiplies rows (no DISTINCT needed, counts stay exact).
+
+For counting the facets of anonymous searches without text, the same filters are also
+written as ranges of the index's facet rows (`indexed_set_sql`): sets of thousands of
+public datasets are then intersected inside one narrow index instead of checking the
+catalogue's rows one by one.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
-from datasud.catalog.models import Dataset
+from datasud.catalog.models import Dataset, Licence, Organisation, Tag, Theme
 from datasud.territories.models import Territory
 
 from .area import intersecting
@@ -91,3 +97,83 @@ def filter_datasets(datasets: QuerySet, query: SearchQuery, skip: str | None = N
     if query.bbox is not None:  # not a facet: always applied
         datasets = datasets.filter(intersecting(query.bbox))
     return datasets
+
+
+# How the selected values of a facet name their `DatasetFacet` values (ids as text).
+_INDEXED_VALUES = {"theme": (Theme, "slug"), "organisation": (Organisation, "slug"),
+                   "licence": (Licence, "slug"), "tag": (Tag, "name")}
+
+
+def _indexed_values(facet: str, values: list[str]) -> tuple[str, str, list]:
+    """The `DatasetFacet` facet and an SQL list of the values that `values` select.
+
+    Ids are looked up first (a short query per facet) and written as values: PostgreSQL
+    then knows how many datasets a value has, where a subquery hides it (it estimated a
+    dozen datasets for a theme of 13,000 and read them all to sort a page).
+    """
+    if facet == "partner":
+        # Non-partners are thousands of producers: a subquery, not a list.
+        table = connection.ops.quote_name(Organisation._meta.db_table)
+        signed = "IS NOT NULL" if values == ["true"] else "IS NULL"
+        return ("organisation", f"SELECT CAST(id AS TEXT) FROM {table} "
+                                f"WHERE partnership_signed_on {signed}", [])
+    if facet == "format":
+        found = list(values)
+    elif facet == "territory":
+        found = [str(pk) for pk in territory_ids_covering(values).values_list("id", flat=True)]
+    else:
+        model, column = _INDEXED_VALUES[facet]
+        found = [str(pk) for pk in model.objects.filter(**{f"{column}__in": values})
+                 .values_list("id", flat=True)]
+    if not found:
+        return facet, "NULL", []  # `value IN (NULL)`: nothing
+    return facet, ", ".join(["%s"] * len(found)), found
+
+
+def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
+                    skip: str | None = None) -> tuple[str, list] | None:
+    """SQL listing the ids (`dataset_id`) of the indexed datasets of `scopes`
+    (`DatasetFacet.Scope`) that match the filters of `query` but `skip`'s, read from the
+    index's facet rows alone; None without filters, or when a filter has no such rows (the
+    map area).
+
+    For anonymous visitors' counts, which trust the index's scopes as the running totals
+    do: who may see a page of datasets is still decided by the catalogue (`Dataset.
+    objects.visible_to`). Each facet is one range of the index (facet, value, scope), and
+    the facets are intersected (INTERSECT also removes the duplicates that several values
+    of one facet give).
+    """
+    if query.bbox is not None:
+        return None
+    table = connection.ops.quote_name(DatasetFacet._meta.db_table)
+    scope_marks = ", ".join(["%s"] * len(scopes))
+    parts, params = [], []
+    for facet, values in query.selected().items():
+        if not values or facet == skip:
+            continue
+        name, values_sql, values_params = _indexed_values(facet, values)
+        parts.append(f"SELECT dataset_id FROM {table} WHERE facet = %s "
+                     f"AND value IN ({values_sql}) AND scope IN ({scope_marks})")
+        params += [name, *values_params, *scopes]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        parts[0] = parts[0].replace("SELECT dataset_id", "SELECT DISTINCT dataset_id", 1)
+    return " INTERSECT ".join(parts), params
+
+
+def indexed_set_sql(query: SearchQuery, scopes: tuple[int, ...],
+                    skip: str | None = None) -> tuple[str, list] | None:
+    """SQL listing (id, organisation_id, licence_id) of the datasets of `indexed_ids_sql`."""
+    found = indexed_ids_sql(query, scopes, skip)
+    if found is None:
+        return None
+    ids, params = found
+    table = connection.ops.quote_name(DatasetFacet._meta.db_table)
+    # The producer and licence from the dataset's own rows of the index (one probe of
+    # its unique index each), where the catalogue's row would be read past its text.
+    return (f"SELECT s.dataset_id, (SELECT CAST(o.value AS BIGINT) FROM {table} o "
+            f"WHERE o.dataset_id = s.dataset_id AND o.facet = 'organisation'), "
+            f"(SELECT CAST(l.value AS BIGINT) FROM {table} l "
+            f"WHERE l.dataset_id = s.dataset_id AND l.facet = 'licence') "
+            f"FROM ({ids}) AS s", params)

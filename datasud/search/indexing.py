@@ -19,7 +19,7 @@ from django.db import connection, models, transaction
 from . import cache, spelling
 from .backends import get_backend
 from .documents import BATCH_SIZE, PUBLIC, PUBLIC_ARCHIVED, Document, iter_all_ids, load_documents
-from .models import DatasetFacet, FacetCount, IndexState
+from .models import DatasetFacet, FacetCount, FacetPairCount, IndexState
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +54,31 @@ def _lock() -> None:
 
 
 def _replace_facets(dataset_ids: list[int], documents: list[Document]) -> None:
-    """Write the `DatasetFacet` rows of these datasets and bring `FacetCount` in step."""
-    old = Counter({(scope, facet, value): n for scope, facet, value, n in (
-        DatasetFacet.objects.filter(dataset_id__in=dataset_ids, scope__in=SUMMED_SCOPES)
-        .values_list("scope", "facet", "value").annotate(n=models.Count("*")).order_by()
-    )})
+    """Write the `DatasetFacet` rows of these datasets and bring `FacetCount` and
+    `FacetPairCount` in step."""
+    before: dict[int, set[tuple]] = {}
+    for dataset_id, scope, facet, value in (
+            DatasetFacet.objects.filter(dataset_id__in=dataset_ids, scope__in=SUMMED_SCOPES)
+            .values_list("dataset_id", "scope", "facet", "value")):
+        before.setdefault(dataset_id, set()).add((scope, facet, value))
+    old = Counter(row for rows in before.values() for row in rows)
+    after: dict[int, set[tuple]] = {}
+    for d in documents:
+        if d.scope in SUMMED_SCOPES:
+            after[d.id] = {(d.scope, facet, value) for facet, value in d.facet_values()}
+    # Pairs change only for the datasets whose public rows do (a reindex after an edit
+    # that touched no facet, a quality score, changes none).
+    changed = [pk for pk in dataset_ids if before.get(pk) != after.get(pk)]
+    gone = [pk for pk in changed if pk in before]
+    if gone:
+        _add_pairs(gone, sign=-1)
     DatasetFacet.objects.filter(dataset_id__in=dataset_ids).delete()
     rows = _insert_facets(documents)
+    added = [pk for pk in changed if pk in after]
+    if added:
+        _add_pairs(added, sign=1)
+    if gone:
+        _delete_empty_pairs()
     new = Counter((scope, facet, value) for _, scope, facet, value in rows
                   if scope in SUMMED_SCOPES)
     changes = [(*key, new[key] - old[key]) for key in old.keys() | new.keys()
@@ -81,6 +99,46 @@ def _replace_facets(dataset_ids: list[int], documents: list[Document]) -> None:
                                f"AND value = %s AND n <= 0", gone)
 
 
+def _pairs_select(dataset_ids: list[int] | None = None, sign: int = 1) -> tuple[str, list]:
+    """SQL of the `FacetPairCount` rows (scope, within_facet, within_value, facet, value, n)
+    of the `DatasetFacet` rows of `dataset_ids` (all datasets: None), `sign` times."""
+    facets = connection.ops.quote_name(DatasetFacet._meta.db_table)
+    within = FacetPairCount.WITHIN_FACETS
+    where = (f"a.scope IN ({', '.join(['%s'] * len(SUMMED_SCOPES))}) "
+             f"AND a.facet IN ({', '.join(['%s'] * len(within))})")
+    params = [*SUMMED_SCOPES, *within]
+    if dataset_ids is not None:
+        where += f" AND a.dataset_id IN ({', '.join(['%s'] * len(dataset_ids))})"
+        params += list(dataset_ids)
+    count = "COUNT(*)" if sign > 0 else "-COUNT(*)"
+    return (f"SELECT a.scope AS scope, a.facet AS within_facet, a.value AS within_value, "
+            f"b.facet AS facet, b.value AS value, {count} AS n FROM {facets} a "
+            f"JOIN {facets} b ON b.dataset_id = a.dataset_id WHERE {where} "
+            f"GROUP BY a.scope, a.facet, a.value, b.facet, b.value", params)
+
+
+def _add_pairs(dataset_ids: list[int], sign: int) -> None:
+    """Add (`sign` 1) or take away (-1) the pairs of these datasets' current `DatasetFacet`
+    rows to or from `FacetPairCount`, in SQL: a dataset has some sixty pairs, an import
+    batch tens of thousands."""
+    table = connection.ops.quote_name(FacetPairCount._meta.db_table)
+    select, params = _pairs_select(dataset_ids, sign)
+    with connection.cursor() as cursor:
+        # "WHERE true": SQLite could read the ON of the upsert as a join's otherwise.
+        cursor.execute(
+            f"INSERT INTO {table} (scope, within_facet, within_value, facet, value, n) "
+            f"SELECT * FROM ({select}) AS pairs WHERE true "
+            f"ON CONFLICT (scope, within_facet, within_value, facet, value) "
+            f"DO UPDATE SET n = {table}.n + excluded.n", params)
+
+
+def _delete_empty_pairs() -> None:
+    """Pairs no public dataset has any more (read through a partial index of those)."""
+    table = connection.ops.quote_name(FacetPairCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE n <= 0")
+
+
 def _insert_facets(documents: list[Document]) -> list[tuple]:
     """Insert the `DatasetFacet` rows of `documents` (plain SQL: a rebuild writes about a
     dozen per dataset, which model instances would slow down); returns them."""
@@ -94,7 +152,14 @@ def _insert_facets(documents: list[Document]) -> list[tuple]:
 
 
 def _sum_facets() -> None:
-    """`FacetCount` recomputed from all of `DatasetFacet` (after a rebuild)."""
+    """`FacetCount` and `FacetPairCount` recomputed from all of `DatasetFacet` (after a
+    rebuild)."""
+    FacetPairCount.objects.all().delete()
+    select, params = _pairs_select()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(FacetPairCount._meta.db_table)} "
+            f"(scope, within_facet, within_value, facet, value, n) {select}", params)
     FacetCount.objects.all().delete()
     counts = (DatasetFacet.objects.filter(scope__in=SUMMED_SCOPES).order_by()
               .values_list("scope", "facet", "value").annotate(n=models.Count("*")))

@@ -62,8 +62,10 @@ class DatasetFacet(models.Model):
             models.UniqueConstraint(fields=["dataset_id", "facet", "value"],
                                     name="search_datasetfacet_unique"),
         ]
-        indexes = [models.Index(fields=["facet", "value", "dataset_id"],
-                                name="search_datasetfacet_value")]
+        # One value's datasets of one scope, in id order: a filter of anonymous counts
+        # (see `filters.indexed_set_sql`) is one range of it.
+        indexes = [models.Index(fields=["facet", "value", "scope", "dataset_id"],
+                                name="search_datasetfacet_scoped")]
 
     def __str__(self) -> str:
         return f"{self.dataset_id}: {self.facet}={self.value}"
@@ -98,6 +100,50 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.facet}={self.value}: {self.n}"
+
+
+class FacetPairCount(models.Model):
+    """How many indexed datasets of a public scope with one value of a facet people filter
+    on (`within_facet`, `within_value`: theme 12, format "csv"...) have each facet value:
+    `FacetCount` within each such value, kept in step by every index write.
+
+    Browsing a theme, a producer, a licence or a format (one value, no text: the links of
+    the home, organisation and dataset pages) then reads its counts from here, a few rows
+    per facet, where counting them would read a dozen `DatasetFacet` rows for each of
+    thousands of datasets; with two filters, each facet's "other values" set is one of
+    these. Tags and territories are not kept as `within` facets: tag pairs would be ten
+    times the rows, and a territory filter also matches the datasets of the areas around
+    it (see `filters.territory_ids_covering`), which no single value's counts give.
+    """
+
+    WITHIN_FACETS = ("theme", "organisation", "licence", "format")
+
+    scope = models.PositiveSmallIntegerField(choices=DatasetFacet.Scope.choices)
+    within_facet = models.CharField(max_length=12)
+    within_value = models.CharField(max_length=40)
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("nombre de jeux de données par paire de valeurs de facettes (index)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "within_facet", "within_value", "facet", "value"],
+                name="search_facetpaircount_unique"),
+        ]
+        indexes = [
+            # A facet's biggest values within one value, read from the index alone.
+            models.Index(fields=["scope", "within_facet", "within_value", "facet", "n",
+                                 "value"], name="search_facetpair_top"),
+            # The rows an index write brought to zero, deleted right after it.
+            models.Index(fields=["n"], condition=models.Q(n__lte=0),
+                         name="search_facetpair_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.scope} {self.within_facet}={self.within_value} "
+                f"{self.facet}={self.value}: {self.n}")
 
 
 class Term(models.Model):

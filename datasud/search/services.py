@@ -25,7 +25,8 @@ from . import cache, spelling, synonyms
 from . import facets as facet_counts
 from .backends import SearchBackend, get_backend
 from .documents import PUBLIC, PUBLIC_ARCHIVED
-from .filters import filter_datasets
+from .filters import filter_datasets, indexed_ids_sql, indexed_set_sql
+from .models import FacetPairCount
 from .pages import load_page
 from .query import (
     DEFAULT_SORT,
@@ -39,7 +40,7 @@ from .query import (
 from .text import Terms, parse_query
 
 __all__ = ["FACETS", "RANKINGS", "SORTS", "FacetValue", "SearchQuery", "SearchResult",
-           "search_datasets"]
+           "count_datasets", "search_datasets"]
 
 # Names of common table expressions: the text matches; the drafts and private datasets a
 # signed-in user may see (outside the public catalogue's running totals).
@@ -108,6 +109,20 @@ def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchRe
                         suggestion=suggestion.q if suggestion else "", corrected=corrected)
 
 
+def count_datasets(user, query: SearchQuery,
+                   facet_limit: int = 10) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The total and facets that `search_datasets` would give, without its page of datasets
+    nor its spelling checks: for figures (the home page's themes), from the same running
+    totals and cache as the search page, so that both always show the same numbers."""
+    query = query.normalised()
+    typed = parse_query(query.q)
+    terms = synonyms.expand(typed) if query.ranking != "texte" else typed
+    token = cache.committed_token()
+    search = _Search(user, query, terms, get_backend(), use_totals=token is not None)
+    total, facets, _ = search.counted(token, facet_limit)
+    return total, facets
+
+
 class _Search:
     """One search's SQL: the text match, the visible and filtered datasets, their page."""
 
@@ -122,13 +137,19 @@ class _Search:
         self.any_word = False
         self._datasets: dict[str | None, QuerySet] = {}
 
+    def datasets_visible(self) -> QuerySet:
+        """The datasets the user may see, archived ones left out unless asked for."""
+        visible = Dataset.objects.visible_to(self.user)
+        return visible if self.query.include_archived else visible.active()
+
+    def _scopes(self) -> tuple[int, ...]:
+        """The index scopes (`DatasetFacet.Scope`) of the public datasets searched."""
+        return (PUBLIC, PUBLIC_ARCHIVED) if self.query.include_archived else (PUBLIC,)
+
     def datasets(self, skip_facet: str | None = None) -> QuerySet:
         """Visible datasets matching the filters (not the text), but `skip_facet`'s."""
         if skip_facet not in self._datasets:
-            visible = Dataset.objects.visible_to(self.user)
-            if not self.query.include_archived:
-                visible = visible.active()
-            self._datasets[skip_facet] = filter_datasets(visible, self.query,
+            self._datasets[skip_facet] = filter_datasets(self.datasets_visible(), self.query,
                                                          skip=skip_facet).order_by()
         return self._datasets[skip_facet]
 
@@ -199,7 +220,7 @@ class _Search:
         ctes, params = [], []
         sources: dict[str, facet_counts.Counted] = {}
         unlisted = False
-        scopes = (PUBLIC, PUBLIC_ARCHIVED) if self.query.include_archived else (PUBLIC,)
+        scopes = self._scopes()
         if self.terms:
             sql, match_params = self.backend.matches(self.terms, self.any_word)
             ctes.append(f"{MATCHES} AS {materialized} ({sql})")
@@ -227,11 +248,19 @@ class _Search:
                     scopes=scopes, extra=UNLISTED,
                     public=(self.backend.listing(sql), public_params))
                 continue
+            within = self._within(skip) if self.use_totals and not self.terms else None
+            if within is not None and not getattr(self.user, "is_authenticated", False):
+                sources[name] = facet_counts.Counted(scopes=scopes, within=within)
+                continue
             if self.terms:
                 allowed, base_params = self._allowed(f"{MATCHES}.id", skip)
                 sql = (f"SELECT d.id, d.organisation_id, d.licence_id FROM {MATCHES} "
                        f"JOIN {Dataset._meta.db_table} d ON d.id = {MATCHES}.id "
                        f"WHERE EXISTS ({allowed})")
+            elif (self.use_totals and not getattr(self.user, "is_authenticated", False)
+                  and (indexed := indexed_set_sql(self.query, scopes, skip)) is not None):
+                # Anonymous counts trust the index's scopes, as the running totals do.
+                sql, base_params = indexed
             else:
                 sql, base_params = self._sql(("listing", skip), lambda skip=skip: _sql(
                     self.datasets(skip).values_list("id", "organisation_id", "licence_id")))
@@ -242,6 +271,18 @@ class _Search:
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
                                   base_of, selected, facet_limit, self.backend)
+
+    def _within(self, skip_facet: str | None) -> tuple[str, str] | None:
+        """The one filter value (facet, value) of the search, but `skip_facet`'s, if that
+        is all it filters on and the indexer keeps counts within it (`FacetPairCount`)."""
+        if self.query.bbox is not None:
+            return None
+        chosen = [(facet, values) for facet, values in self.query.selected().items()
+                  if values and facet != skip_facet]
+        if len(chosen) != 1 or len(chosen[0][1]) != 1:
+            return None
+        facet, values = chosen[0]
+        return (facet, values[0]) if facet in FacetPairCount.WITHIN_FACETS else None
 
     def _allowed(self, id_column: str, skip_facet: str | None = None,
                  probe: bool = False) -> tuple[str, list]:
@@ -266,6 +307,11 @@ class _Search:
                 datasets = datasets.filter(id__in=RawSQL(sql, params))
             elif getattr(self.user, "is_authenticated", False):
                 return self._merged_page(sort, offset, limit)
+            elif (self.use_totals and self.backend.index_filters_pages
+                  and (indexed := indexed_ids_sql(self.query, self._scopes())) is not None):
+                # The filters as ranges of the index, as counted (see `_count`); who may
+                # see the datasets, from the catalogue.
+                datasets = self.datasets_visible().filter(id__in=RawSQL(*indexed))
             # The ids alone, then the page's rows: sorting thousands of matches reads
             # only the catalogue's table, not their producers and licences too.
             def build():

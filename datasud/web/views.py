@@ -1,38 +1,58 @@
 """Pages that belong to no single domain: the home page and the error pages."""
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from datasud.catalog.models import Dataset, Organisation, Reuse, Theme
+from datasud.search.services import SearchQuery, count_datasets
 
 LATEST_DATASETS = 6
 
 
-def key_figures() -> dict[str, int]:
-    """The platform's figures as the home page shows them, counted live, never typed in."""
+def key_figures(datasets: int | None = None) -> dict[str, int]:
+    """The platform's figures as the home page shows them, counted live, never typed in.
+
+    `datasets`, if given, is the number of public datasets as the catalogue's search
+    counts them (the home page has it already)."""
+    if datasets is None:
+        # Archived datasets stay reachable but are no longer maintained: not counted.
+        datasets = Dataset.objects.public().active().count()
     return {
         "partners": Organisation.objects.partners().count(),
         "producers": Organisation.objects.producers().count(),
-        # Archived datasets stay reachable but are no longer maintained: not counted.
-        "datasets": Dataset.objects.public().active().count(),
+        "datasets": datasets,
         "reuses": Reuse.objects.visible_to(None).count(),
     }
 
 
+def latest_datasets(count: int = LATEST_DATASETS) -> list[Dataset]:
+    """The most recently published public datasets (read down the index of publication
+    dates, not sorted out of the whole catalogue)."""
+    public = (Dataset.objects.public().active().select_related("organisation")
+              .prefetch_related("themes"))
+    latest = list(public.filter(published_at__isnull=False)
+                  .order_by("-published_at", "-created_at", "-id")[:count])
+    if len(latest) < count:  # published before publication dates were kept
+        latest += public.filter(published_at__isnull=True).order_by(
+            "-created_at", "-id")[:count - len(latest)]
+    return latest
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    themes = Theme.objects.annotate(
-        public_count=Count("datasets",
-                           filter=Q(datasets__in=Dataset.objects.public().active()))
-    )
-    latest = (Dataset.objects.public().active().select_related("organisation")
-              .prefetch_related("themes")
-              .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-id")
-              [:LATEST_DATASETS])
+    themes = list(Theme.objects.all())
+    # The themes' counts and the total as the search page counts them: from the search
+    # index's running totals, cached for anonymous visitors (see `datasud.search`).
+    total, facets = count_datasets(AnonymousUser(), SearchQuery(),
+                                   facet_limit=max(len(themes), 1))
+    counts = {value.value: value.count for value in facets.get("theme", [])}
+    for theme in themes:
+        theme.public_count = counts.get(theme.slug, 0)
     return render(request, "web/home.html", {
-        "figures": key_figures(), "themes": themes, "latest": latest,
+        "figures": key_figures(datasets=total), "themes": themes,
+        "latest": latest_datasets(),
     })
 
 

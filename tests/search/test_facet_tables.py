@@ -11,7 +11,7 @@ from datasud.catalog import services
 from datasud.catalog.models import Dataset, Licence
 from datasud.search import cache, indexing
 from datasud.search.backends import get_backend
-from datasud.search.models import DatasetFacet, FacetCount
+from datasud.search.models import DatasetFacet, FacetCount, FacetPairCount
 
 from .helpers import counts
 
@@ -35,6 +35,24 @@ def recount() -> dict[tuple, int]:
                         .values_list("scope", "facet", "value")))
 
 
+def pairs() -> dict[tuple, int]:
+    return {(s, wf, wv, f, v): n for s, wf, wv, f, v, n in FacetPairCount.objects.values_list(
+        "scope", "within_facet", "within_value", "facet", "value", "n")}
+
+
+def recount_pairs() -> dict[tuple, int]:
+    """What the counts within one value should be: the pairs of facet rows of each public
+    dataset, one of them of a facet that pairs are kept for, summed."""
+    rows: dict[int, list[tuple]] = {}
+    for pk, scope, facet, value in DatasetFacet.objects.filter(
+            scope__in=[PUBLIC, PUBLIC_ARCHIVED]).values_list("dataset_id", "scope", "facet",
+                                                             "value"):
+        rows.setdefault(pk, []).append((scope, facet, value))
+    return dict(Counter((scope, wf, wv, f, v) for found in rows.values()
+                        for scope, wf, wv in found if wf in FacetPairCount.WITHIN_FACETS
+                        for _, f, v in found))
+
+
 def test_rows_describe_the_dataset_as_indexed(catalogue, theme, licence, territories):
     velo = catalogue["velo"]
     tags = {tag.name: str(tag.pk) for tag in velo.tags.all()}
@@ -55,6 +73,7 @@ def test_rows_describe_the_dataset_as_indexed(catalogue, theme, licence, territo
     assert {scope for scope, _, _ in facet_rows(catalogue["draft"])} == {OTHER}
     assert {scope for scope, _, _ in facet_rows(catalogue["private"])} == {OTHER}
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     assert totals()[(PUBLIC, "", "")] == 5
 
 
@@ -69,12 +88,14 @@ def test_rows_and_totals_follow_changes_through_the_services(
     assert {value for _, facet, value in rows if facet == "tag"} == {
         str(tag.pk) for tag in eau.tags.all()}
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     assert counts(search(), "licence") == {"lov2": 3, "odbl": 2}
 
     with django_capture_on_commit_callbacks(execute=True):
         services.update_dataset(editor, eau, status=Dataset.Status.DRAFT)
     assert {scope for scope, _, _ in facet_rows(eau)} == {OTHER}
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     assert totals()[(PUBLIC, "", "")] == 4
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,14 +104,40 @@ def test_rows_and_totals_follow_changes_through_the_services(
     indexing.reindex([eau.pk])
     assert {scope for scope, _, _ in facet_rows(eau)} == {PUBLIC_ARCHIVED}
     assert totals() == recount()
+    assert pairs() == recount_pairs()
 
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_dataset(editor, eau)
     assert facet_rows(eau) == set()
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     # Values no public dataset has any more leave the totals.
     assert all(n > 0 for n in totals().values())
+    assert all(n > 0 for n in pairs().values())
     assert (PUBLIC, "tag", "piscine") not in totals()
+
+
+def test_pairs_count_each_facet_within_one_value(catalogue, theme, licence):
+    velo = catalogue["velo"]
+    within_theme = {(f, v): n for (scope, wf, wv, f, v), n in pairs().items()
+                    if (scope, wf, wv) == (PUBLIC, "theme", str(theme.pk))}
+    themed = Dataset.objects.public().active().filter(themes=theme)
+    assert within_theme[("", "")] == themed.count()
+    assert within_theme[("licence", str(licence.pk))] == themed.filter(licence=licence).count()
+    tag = str(velo.tags.get(name="vélo").pk)
+    assert within_theme.get(("tag", tag), 0) == themed.filter(tags__name="vélo").count()
+    # Tags and territories are facets counted within a value, never values counted within.
+    assert not any(wf in ("tag", "territory", "") for (_, wf, _, _, _) in pairs())
+    # Drafts and private datasets have no pairs.
+    assert {scope for scope, *_ in pairs()} <= {PUBLIC, PUBLIC_ARCHIVED}
+
+
+def test_a_reindex_that_changes_no_facet_leaves_the_pairs_alone(catalogue):
+    velo = catalogue["velo"]
+    with CaptureQueriesContext(connection) as queries:
+        indexing.reindex([velo.pk])
+    assert not any(FacetPairCount._meta.db_table in query["sql"] for query in queries)
+    assert pairs() == recount_pairs()
 
 
 def test_format_rows_follow_resources(editor, organisation, search,
@@ -107,13 +154,16 @@ def test_rebuild_and_remove_keep_the_totals_exact(catalogue, make_dataset):
     before = totals()
     DatasetFacet.objects.all().delete()
     FacetCount.objects.all().delete()
+    FacetPairCount.objects.all().delete()
     make_dataset("Hors index")  # written without the services: only a rebuild sees it
     indexing.rebuild()
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     assert totals()[(PUBLIC, "", "")] == before[(PUBLIC, "", "")] + 1
     indexing.remove([catalogue["velo"].pk, catalogue["draft"].pk])
     assert facet_rows(catalogue["velo"]) == set()
     assert totals() == recount()
+    assert pairs() == recount_pairs()
     assert totals()[(PUBLIC, "", "")] == before[(PUBLIC, "", "")]
 
 
@@ -140,6 +190,15 @@ def facets_of(result) -> dict:
     {"themes": ["environnement"]},
     {"partner": True},
     {"tags": ["vélo"]},
+    # One value of a facet that pairs are kept for: read from `FacetPairCount`, alone or
+    # as the other values' set of a two-filter search.
+    {"formats": ["csv"]},
+    {"organisations": ["amp"], "facet_limit": 1},
+    {"licences": ["odbl"], "include_archived": True},
+    {"themes": ["environnement"], "formats": ["csv"], "facet_limit": 2},
+    {"themes": ["inconnu"]},
+    {"formats": ["csv", "geojson"]},
+    {"partner": True, "licences": ["lov2"]},
     # Selected values outside the first ones are read all the same.
     {"tags": ["pollution", "finances"], "facet_limit": 1},
     {"licences": ["odbl"], "organisations": ["amp"], "facet_limit": 1},
@@ -151,12 +210,19 @@ def test_anonymous_counts_from_the_totals_equal_counted_ones(catalogue, make_ind
     filters = {"facet_limit": 3, **filters}
     with CaptureQueriesContext(connection) as queries:
         anonymous = search(**filters)
-    if sum(1 for key in ("themes", "tags", "licences", "organisations") if key in filters) < 2:
+    # One facet filtered (or none): the set its values are counted over is the catalogue.
+    if sum(1 for key in ("themes", "tags", "licences", "organisations", "formats", "partner")
+           if key in filters) < 2:
         assert any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    within = [key for key in ("themes", "organisations", "licences", "formats")
+              if key in filters and len(filters[key]) == 1]
+    if within and not filters.get("q"):
+        assert any(FacetPairCount._meta.db_table in query["sql"] for query in queries)
     # An outsider sees what anonymous visitors see; inside a transaction, counted every time.
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         counted = search(user=outsider, **filters)
     assert not any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    assert not any(FacetPairCount._meta.db_table in query["sql"] for query in queries)
     assert anonymous.total == counted.total
     assert facets_of(anonymous) == facets_of(counted)
 

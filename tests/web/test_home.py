@@ -5,6 +5,7 @@ import re
 from django.urls import reverse
 
 from datasud.catalog.models import Dataset, Organisation, Reuse, Theme
+from datasud.search import indexing
 
 
 def figures(client) -> dict[str, int]:
@@ -51,3 +52,22 @@ def test_home_lists_themes_and_latest_datasets(client, make_dataset, theme):
     assert f'?theme={theme.slug}"' in html
     assert "Qualité de l&#x27;air" in html
     assert "Brouillon invisible" not in html
+
+
+def test_theme_counts_are_the_search_pages(client, make_dataset, theme):
+    """Each theme shows how many public datasets the search page finds for it."""
+    other = Theme.objects.create(slug="environnement", name="Environnement")
+    made = [make_dataset("Qualité de l'air"), make_dataset("Pollens"),
+            make_dataset("Brouillon", status=Dataset.Status.DRAFT),
+            make_dataset("Archivé", archived_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))]
+    for dataset in made:
+        dataset.themes.add(other)
+    indexing.reindex([dataset.pk for dataset in made])  # as the catalogue's services do
+    html = client.get(reverse("web:home")).content.decode()
+    shown = dict(re.findall(r'\?theme=([\w-]+)">.*?<span class="theme-count">(\d+)',
+                            html, flags=re.S))
+    assert shown["environnement"] == "2"
+    assert shown[theme.slug] == str(Dataset.objects.public().active()
+                                    .filter(themes=theme).count())
+    search = client.get(reverse("catalog:search") + "?theme=environnement").content.decode()
+    assert "2 jeux de données" in search

@@ -81,6 +81,7 @@ DATASETS = '"catalog_dataset"'
 class SQLiteBackend(SearchBackend):
     # MATERIALIZED hints exist since SQLite 3.35; older versions plan CTEs themselves.
     materialized = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+    index_filters_pages = True
     _has_visibility_index: bool | None = None
 
     def listing(self, sql: str) -> str:
