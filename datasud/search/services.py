@@ -253,10 +253,10 @@ class _Search:
                 sources[name] = facet_counts.Counted(scopes=scopes, within=within)
                 continue
             if self.terms:
-                allowed, base_params = self._allowed(f"{MATCHES}.id", skip)
-                sql = (f"SELECT d.id, d.organisation_id, d.licence_id FROM {MATCHES} "
-                       f"JOIN {Dataset._meta.db_table} d ON d.id = {MATCHES}.id "
-                       f"WHERE EXISTS ({allowed})")
+                rows, base_params = self._sql(("rows", skip), lambda skip=skip: _sql(
+                    self.datasets(skip).filter(id=RawSQL(f"{MATCHES}.id", []))
+                    .values_list("id", "organisation_id", "licence_id")))
+                sql = self.backend.visible_matches(MATCHES, rows)
             elif (self.use_totals and not getattr(self.user, "is_authenticated", False)
                   and (indexed := indexed_set_sql(self.query, scopes, skip)) is not None):
                 # Anonymous counts trust the index's scopes, as the running totals do.

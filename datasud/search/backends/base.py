@@ -61,6 +61,17 @@ class SearchBackend(ABC):
         join over every visible dataset."""
         return sql
 
+    def visible_matches(self, matches: str, rows: str) -> str:
+        """SQL listing (id, organisation_id, licence_id) of the datasets of the CTE
+        `matches` (column id) that `rows` lets through: a query of those columns of the
+        catalogue, with the visibility rules and filters, for the dataset whose id is in
+        `{matches}.id`."""
+        from datasud.catalog.models import Dataset
+
+        return (f"SELECT d.id, d.organisation_id, d.licence_id FROM {matches} "
+                f"JOIN {Dataset._meta.db_table} d ON d.id = {matches}.id "
+                f"WHERE EXISTS ({rows})")
+
     def listing(self, sql: str) -> str:
         """`sql`, a query listing datasets by the visibility rules and filters, rewritten
         where the database needs a hint to read them from the visibility index alone."""
