@@ -180,16 +180,18 @@ def _counted_totals(name: str, scopes: tuple[int, ...], facets: list[str],
 def _counted_totals_and_extra(name: str, source: Counted, facets: list[str],
                               top: dict[str, tuple[int, tuple[str, list]]]) -> tuple[str, list]:
     """Rows (base, facet, value, n) of `facets` for the public catalogue of
-    `source.scopes` plus the datasets of `source.extra`; the total is counted from the
-    catalogue (`source.total` and `source.extra`), so that it is never stale.
+    `source.scopes` (within `source.within`, if given) plus the datasets of `source.extra`;
+    the total is counted from the catalogue (`source.public` and `source.extra`), so that
+    it is never stale, or, without `source.public`, from the totals and `source.extra`.
 
     Adding the extra datasets' counts to each facet's first values in the totals (ties at
     the last place included) and to nothing else is exact: a value the extra datasets do
     not have and whose total is outside those first values cannot enter them either.
     """
-    facet_names = [facet for facet in facets if facet]
+    # Without `source.public`, the public part of the total is the totals' own.
+    facet_names = [facet for facet in facets if facet or source.public is None]
     parts, params = [], []
-    if "" in facets:
+    if "" in facets and source.public is not None:
         public, public_params = source.public
         parts.append(f"SELECT '{name}', '', '', (SELECT COUNT(*) FROM ({public}) AS p) "
                      f"+ (SELECT COUNT(*) FROM {source.extra})")

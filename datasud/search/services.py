@@ -248,19 +248,31 @@ class _Search:
                     scopes=scopes, extra=UNLISTED,
                     public=(self.backend.listing(sql), public_params))
                 continue
+            signed_in = getattr(self.user, "is_authenticated", False)
             within = self._within(skip) if self.use_totals and not self.terms else None
-            if within is not None and not getattr(self.user, "is_authenticated", False):
-                sources[name] = facet_counts.Counted(scopes=scopes, within=within)
+            if within is not None:
+                # The public datasets from the totals within that value; a signed-in
+                # user's drafts and private datasets with it, listed and added.
+                extra = self._unlisted_cte(name, skip, ctes, params) if signed_in else None
+                sources[name] = facet_counts.Counted(scopes=scopes, within=within, extra=extra)
                 continue
             if self.terms:
                 rows, base_params = self._sql(("rows", skip), lambda skip=skip: _sql(
                     self.datasets(skip).filter(id=RawSQL(f"{MATCHES}.id", []))
                     .values_list("id", "organisation_id", "licence_id")))
                 sql = self.backend.visible_matches(MATCHES, rows)
-            elif (self.use_totals and not getattr(self.user, "is_authenticated", False)
+            elif (self.use_totals
                   and (indexed := indexed_set_sql(self.query, scopes, skip)) is not None):
-                # Anonymous counts trust the index's scopes, as the running totals do.
+                # The public datasets from the index's ranges (counts trust the index's
+                # scopes, as the running totals do); a signed-in user's drafts and private
+                # datasets, from the catalogue: the two never overlap.
                 sql, base_params = indexed
+                if signed_in:
+                    others, others_params = _sql(_unlisted(self.datasets(skip)).values_list(
+                        "id", "organisation_id", "licence_id"))
+                    sql = (f"SELECT * FROM ({sql}) AS public_part UNION ALL SELECT * FROM "
+                           f"({self.backend.listing(others)}) AS other_part")
+                    base_params = base_params + others_params
             else:
                 sql, base_params = self._sql(("listing", skip), lambda skip=skip: _sql(
                     self.datasets(skip).values_list("id", "organisation_id", "licence_id")))
@@ -271,6 +283,19 @@ class _Search:
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
                                   base_of, selected, facet_limit, self.backend)
+
+    def _unlisted_cte(self, name: str, skip: str | None, ctes: list[str],
+                      params: list) -> str:
+        """Add to `ctes` (and `params`) a CTE listing the user's visible datasets outside
+        the public catalogue (drafts, private ones) that match the filters but `skip`'s;
+        returns its name."""
+        cte = f"{UNLISTED}_{name}"
+        sql, cte_params = _sql(_unlisted(self.datasets(skip)).values_list(
+            "id", "organisation_id", "licence_id"))
+        ctes.append(f"{cte}(id, organisation_id, licence_id) AS "
+                    f"{self.backend.materialized} ({self.backend.listing(sql)})")
+        params += cte_params
+        return cte
 
     def _within(self, skip_facet: str | None) -> tuple[str, str] | None:
         """The one filter value (facet, value) of the search, but `skip_facet`'s, if that
@@ -344,7 +369,12 @@ class _Search:
         order = ", ".join(f"{columns.index(field.lstrip('-')) + 1} "
                           f"{'DESC' if field[0] == '-' else 'ASC'}" for field in SORTS[sort])
         parts, params = [], []
-        for half in (self.datasets().public(), _unlisted(self.datasets())):
+        public = self.datasets().public()
+        if (self.use_totals and self.backend.index_filters_pages
+                and (indexed := indexed_ids_sql(self.query, self._scopes())) is not None):
+            # The filters of the public half as ranges of the index (see `page`).
+            public = self.datasets_visible().public().filter(id__in=RawSQL(*indexed))
+        for half in (public, _unlisted(self.datasets())):
             sql, half_params = _sql(half.order_by(*SORTS[sort])
                                     .values_list(*columns)[:offset + limit])
             if len(parts):

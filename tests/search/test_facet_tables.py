@@ -243,6 +243,10 @@ def test_anonymous_counts_from_the_totals_equal_counted_ones(catalogue, make_ind
     {"include_archived": True},
     {"themes": ["mobilite-et-transports"], "facet_limit": 1},
     {"partner": False, "facet_limit": 1},
+    {"formats": ["csv"]},
+    {"organisations": ["amp"], "facet_limit": 1},
+    {"themes": ["mobilite-et-transports"], "formats": ["csv"], "facet_limit": 2},
+    {"tags": ["vélo"], "territories": ["commune:13055"]},
 ])
 def test_signed_in_counts_from_the_totals_equal_counted_ones(request, catalogue, make_indexed,
                                                              search, committed_index, who,
@@ -256,10 +260,14 @@ def test_signed_in_counts_from_the_totals_equal_counted_ones(request, catalogue,
     filters = {"facet_limit": 3, **filters}
     with CaptureQueriesContext(connection) as queries:
         from_totals = search(user=user, **filters)
-    assert any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    filtered = [key for key in ("themes", "tags", "organisations", "formats", "partner",
+                                "territories") if key in filters]
+    totals = {FacetCount._meta.db_table, FacetPairCount._meta.db_table}
+    if len(filtered) < 2 and "tags" not in filtered:
+        assert any(table in query["sql"] for query in queries for table in totals)
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         counted = search(user=user, **filters)
-    assert not any(FacetCount._meta.db_table in query["sql"] for query in queries)
+    assert not any(table in query["sql"] for query in queries for table in totals)
     assert from_totals.total == counted.total
     assert facets_of(from_totals) == facets_of(counted)
 
