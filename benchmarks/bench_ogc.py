@@ -23,25 +23,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.django_setup import django_in  # noqa: E402
+
 COMMUNES = ROOT.parent / "shared" / "data" / "geo" / "communes-paca-2018.geojson"
 L93 = "http://www.opengis.net/def/crs/EPSG/0/2154"
 # A box around Marseille (about 20 communes), the one the goal is about.
 BBOX = "5.25,43.20,5.55,43.40"
-
-
-def _prepare(folder: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "datasud.settings"
-    os.environ["DATASUD_VAR_DIR"] = str(folder)
-    os.environ["DATASUD_TASKS"] = "immediate"
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _load(path: Path) -> str:
@@ -91,7 +80,7 @@ def main() -> None:
     if not args.file.exists():
         raise SystemExit(f"{args.file} not found (--file to give another one)")
     with tempfile.TemporaryDirectory(prefix="bench-ogc-") as tmp:
-        _prepare(Path(tmp))
+        django_in(Path(tmp), env={"DATASUD_TASKS": "immediate"})
         from django.test import Client
 
         collection = _load(args.file)

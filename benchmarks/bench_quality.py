@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
-import os
 import random
 import statistics
 import sys
@@ -28,6 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.django_setup import django_in  # noqa: E402
+
 CATALOGUE = Path("/work/shared/data/catalog/datasud-datasets.csv")
 
 
@@ -46,15 +49,7 @@ def main() -> int:
         help="the data.gouv.fr export, for the comparison of scores",
     )
     args = parser.parse_args()
-    folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-quality-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'datasud.sqlite3'}"
-    os.environ["DATASUD_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datasud.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_in(Path(args.keep or tempfile.mkdtemp(prefix="bench-quality-")))
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -65,7 +60,6 @@ def main() -> int:
     from datasud.quality.templatetags.datasud_quality import dataset_quality
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     if not Dataset.objects.exists():
         call_command("load_demo", verbosity=0)
     ids = list(Dataset.objects.order_by("id").values_list("id", flat=True))

@@ -11,7 +11,6 @@ and the column-search API.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -20,6 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.django_setup import django_in  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -39,15 +41,7 @@ def main() -> None:
     parser.add_argument("--keep", help="folder of the database (kept, reused if present)")
     parser.add_argument("--pages", type=int, default=300)
     args = parser.parse_args()
-    folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-related-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'datasud.sqlite3'}"
-    os.environ["DATASUD_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datasud.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_in(Path(args.keep or tempfile.mkdtemp(prefix="bench-related-")))
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -58,7 +52,6 @@ def main() -> None:
     from datasud.discovery.templatetags import discovery as tag
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     if not Dataset.objects.exists():
         call_command("load_demo", verbosity=0)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.django_setup import django_in  # noqa: E402
+
 SAMPLE_60K = ROOT.parent / "shared" / "data" / "catalog" / "datagouv-sample-60k.csv.gz"
 # The throw-away PostgreSQL database (dropped and created again by each run); another name
 # with --postgres-db, so that two benchmarks on one server do not share one.
@@ -43,11 +46,11 @@ QUERIES = [
 
 def _prepare(database: str, pg_database: str = PG_DATABASE, reuse: Path | None = None) -> None:
     """Point Django at a fresh database (or, with `reuse`, at the one a former run with the
-    same option left: SQLite in that folder, PostgreSQL's `pg_database` kept)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "datasud.settings"
-    os.environ["DATASUD_DEBUG"] = "1"
+    same option left: SQLite in that folder, PostgreSQL's `pg_database` kept). Files the
+    platform writes go to that folder too, or to a temporary one."""
+    database_url = None  # SQLite in the folder
     if database == "postgres":
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{pg_database}"
+        database_url = f"{PG_SERVER}/{pg_database}"
         import psycopg
         from psycopg import sql
 
@@ -58,19 +61,8 @@ def _prepare(database: str, pg_database: str = PG_DATABASE, reuse: Path | None =
             if not (reuse and exists):
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    else:
-        var = reuse or Path(tempfile.mkdtemp(prefix="datasud-bench-"))
-        var.mkdir(parents=True, exist_ok=True)
-        os.environ["DATASUD_VAR_DIR"] = str(var)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_territories", verbosity=0)
-    call_command("load_reference", verbosity=0)
+    django_in(reuse or Path(tempfile.mkdtemp(prefix="datasud-bench-")), database_url,
+              reference=True)
 
 
 def _analyze() -> None:

@@ -28,22 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.django_setup import django_in  # noqa: E402
+
 WEST, SOUTH, EAST, NORTH = 4.23, 42.98, 7.72, 45.13  # the région's extent
-
-
-def _setup() -> None:
-    var = Path(tempfile.mkdtemp(prefix="datasud-bench-tiles-"))
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "datasud.settings", "DATASUD_DEBUG": "1",
-                       "DATASUD_VAR_DIR": str(var), "DATASUD_TASKS": "immediate",
-                       "DATASUD_LOG_LEVEL": "WARNING"})
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _points_geojson(count: int, rng: random.Random) -> bytes:
@@ -121,7 +110,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(20261129)
-    _setup()
+    django_in(Path(tempfile.mkdtemp(prefix="datasud-bench-tiles-")),
+              env={"DATASUD_TASKS": "immediate", "DATASUD_LOG_LEVEL": "WARNING"})
 
     from django.test import Client
 
