@@ -236,6 +236,9 @@ LINKCHECK_BROKEN_AFTER = int(os.environ.get("DATASUD_LINKCHECK_BROKEN_AFTER", "2
 # Addresses checked per run at most, unless the run asks for another number (`--limit`):
 # a run stays short (about an hour at worst), whatever the size of the catalogue.
 LINKCHECK_MAX_PER_RUN = int(os.environ.get("DATASUD_LINKCHECK_MAX_PER_RUN", "500"))
+# One run at a time (datasud/quality/lease.py): a run holds a lease for this long, renewed
+# while it goes on; a run whose process died blocks the next one this long at most.
+LINKCHECK_LEASE_SECONDS = float(os.environ.get("DATASUD_LINKCHECK_LEASE_SECONDS", "300"))
 
 # E-mail (sign-up confirmation, password reset, membership requests). The default prints
 # messages on the console, so `make run` works without a mail server.

@@ -1,10 +1,11 @@
 """The link checker's rows in the back-office: read only, with « Vérifier maintenant »,
-which queues the check of the selected addresses (at most 1,000) for the task worker."""
+which queues the check of the selected addresses (at most 1,000) for the task worker; and
+the run lease (who is checking links now, since and until when)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import LinkCheck
+from .models import LinkCheck, LinkCheckLease
 from .tasks import check_links
 
 
@@ -31,4 +32,19 @@ class LinkCheckAdmin(admin.ModelAdmin):
         self.message_user(request, _("Vérification demandée."))
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(LinkCheckLease)
+class LinkCheckLeaseAdmin(admin.ModelAdmin):
+    """Read only: a run takes and releases its lease itself. Deleting the row frees a lease
+    at once (the run holding it stops at its next renewal)."""
+
+    list_display = ("name", "holder", "since", "expires_at")
+    readonly_fields = [f.name for f in LinkCheckLease._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

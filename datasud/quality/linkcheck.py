@@ -20,6 +20,12 @@ A link is flagged broken at once when the server says the file is gone (404, 410
 broken link). Working links are checked again after `LINKCHECK_RECHECK_DAYS`, failing ones
 after a day. Threads only make HTTP requests; the database is read and written by the
 caller's thread.
+
+One run at a time over every process and machine sharing the database: a run holds the
+lease of `lease.py`, renewed while it goes on (by the caller's thread, between its waits for
+the threads); `lease.LinkCheckBusy` when another run holds it. A run that lost its lease (it
+stalled longer than the lease, and another run took it over) stops sending requests and
+records only what it had checked.
 """
 
 from __future__ import annotations
@@ -30,8 +36,8 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -44,6 +50,7 @@ from datasud.catalog.models import Resource
 from datasud.datastore.errors import IngestError
 from datasud.datastore.sources import _check_host
 
+from .lease import Lease, hold_lease
 from .models import LinkCheck
 
 logger = logging.getLogger(__name__)
@@ -188,17 +195,27 @@ def _size(response: requests.Response) -> int | None:
     return int(length) if length.isdigit() else None
 
 
-def run_checks(urls: list[str], limits: Limits) -> dict[str, Outcome]:
+def run_checks(
+    urls: list[str],
+    limits: Limits,
+    heartbeat: Callable[[], bool] | None = None,
+    heartbeat_every: float = 60.0,
+) -> dict[str, Outcome]:
     """Check `urls` within `limits`; returns each one's outcome.
 
     The addresses of one host are checked in turn by one thread (a session each, reusing
     the connection); hosts are spread over at most `limits.concurrency` threads.
+    `heartbeat` is called by the caller's thread at least every `heartbeat_every` seconds
+    while the threads work (the lease's renewal); once it returns False, or the caller's
+    thread is interrupted, no new request is sent and the addresses not yet checked are
+    left out of the result.
     """
     by_host: dict[str, list[str]] = defaultdict(list)
     for url in dict.fromkeys(urls):
         by_host[_host(url)].append(url)
     gate = HostGate(limits.host_delay)
     results: dict[str, Outcome] = {}
+    stop = threading.Event()
 
     def check_host(host_urls: list[str]) -> None:
         with requests.Session() as session:
@@ -206,6 +223,8 @@ def run_checks(urls: list[str], limits: Limits) -> dict[str, Outcome]:
             # Proxies from the environment would send the request elsewhere than checked.
             session.trust_env = False
             for url in host_urls:
+                if stop.is_set():
+                    return
                 try:
                     results[url] = check_url(url, session, gate, limits.timeout)
                 except Exception as exc:  # one odd address must not stop the run
@@ -216,7 +235,21 @@ def run_checks(urls: list[str], limits: Limits) -> dict[str, Outcome]:
         with ThreadPoolExecutor(
             max_workers=min(limits.concurrency, len(by_host)), thread_name_prefix="linkcheck"
         ) as pool:
-            list(pool.map(check_host, by_host.values()))
+            futures = [pool.submit(check_host, host_urls) for host_urls in by_host.values()]
+            try:
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, heartbeat_every, FIRST_EXCEPTION)
+                    if any(future.exception() for future in done):
+                        break
+                    if pending and heartbeat is not None and not heartbeat():
+                        break
+            finally:
+                # Lost lease, error or Ctrl-C: the threads end their current request only.
+                stop.set()
+            for future in futures:
+                if future.done():
+                    future.result()  # a thread's unexpected error is the run's
     return results
 
 
@@ -260,6 +293,8 @@ class RunSummary:
     failed: int = 0
     broken: int = 0
     changed_datasets: set[int] = field(default_factory=set)
+    # Stopped before its end: its lease was taken over (see the module's docstring).
+    interrupted: bool = False
 
 
 def record(row: LinkCheck, outcome: Outcome, limits: Limits, now: dt.datetime) -> None:
@@ -295,11 +330,18 @@ def check_links(
     given `urls`; at most `limit` (`LINKCHECK_MAX_PER_RUN` when not given), the longest
     waiting first, so that one run is bounded in time and memory and the next one goes on
     where it stopped. Datasets whose links changed state get their quality score
-    recomputed."""
-    from .services import recompute
-
+    recomputed. `lease.LinkCheckBusy` (nothing checked) when another run holds the lease."""
     limits = limits or Limits.from_settings()
     limit = limit or max(1, settings.LINKCHECK_MAX_PER_RUN)
+    with hold_lease() as lease:
+        return _run(lease, due=due, limit=limit, urls=urls, limits=limits)
+
+
+def _run(
+    lease: Lease, *, due: bool, limit: int, urls: list[str] | None, limits: Limits
+) -> RunSummary:
+    from .services import recompute
+
     sync_rows()
     rows = LinkCheck.objects.all()
     if urls is not None:
@@ -307,12 +349,16 @@ def check_links(
     if due:
         rows = rows.filter(next_check_at__lte=timezone.now())
     rows = list(rows.order_by("next_check_at", "id")[:limit])
-    outcomes = run_checks([row.url for row in rows], limits)
+    outcomes = run_checks([row.url for row in rows], limits, lease.renew, lease.renew_every)
+    summary = RunSummary(interrupted=not lease.renew())
+    if summary.interrupted:
+        logger.warning("Link check run stopped: its lease was taken over by another run")
     now = timezone.now()
-    summary = RunSummary()
     changed_urls = []
     for row in rows:
-        outcome = outcomes.get(row.url) or Outcome(error="Non vérifié.")
+        outcome = outcomes.get(row.url)
+        if outcome is None:  # not checked (run stopped): still due
+            continue
         was = (row.checked_at is not None, row.broken)
         record(row, outcome, limits, now)
         row.save()

@@ -47,3 +47,25 @@ class LinkCheck(models.Model):
         if self.status_code and self.status_code >= 400:
             return _("le serveur répond %(code)d") % {"code": self.status_code}
         return ""
+
+
+class LinkCheckLease(models.Model):
+    """Who may run the link checker now: one run at a time over every process and machine
+    sharing the database (see `lease.py`). One row per name; free when `token` is empty or
+    `expires_at` is past, so that a run whose process died blocks the next one for one
+    lease at most."""
+
+    name = models.CharField(_("nom"), max_length=50, unique=True)
+    # "host:pid" of the run holding it, for people; `token` tells two runs of one process
+    # apart.
+    holder = models.CharField(_("détenteur"), max_length=200, blank=True)
+    token = models.CharField(_("jeton"), max_length=32, blank=True)
+    since = models.DateTimeField(_("depuis"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bail de vérification des liens")
+        verbose_name_plural = _("baux de vérification des liens")
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,12 +3,17 @@
 from django_tasks import task
 
 from . import linkcheck, services
+from .lease import LinkCheckBusy
 
 
 @task()
 def check_links(urls: list[str] | None = None, limit: int | None = None) -> dict:
-    """Check the due remote links (or the given `urls`) and store what was found."""
-    summary = linkcheck.check_links(due=urls is None, urls=urls, limit=limit)
+    """Check the due remote links (or the given `urls`) and store what was found; when
+    another run holds the lease, nothing is checked and the result says why (`skipped`)."""
+    try:
+        summary = linkcheck.check_links(due=urls is None, urls=urls, limit=limit)
+    except LinkCheckBusy as busy:
+        return {"skipped": str(busy)}
     return {"checked": summary.checked, "ok": summary.ok, "broken": summary.broken}
 
 
