@@ -12,8 +12,8 @@ A score per other dataset, over the whole catalogue at once:
 
 The vectors and relations of every dataset live in a per-process snapshot (numpy postings
 of 32-bit ids and weights, ~95 (dataset, feature) pairs per dataset, and the feature
-vocabulary: ~12 MB for the demo's 2,382 datasets, some 250-300 MB expected at 60,000, and
-as much again while a rebuild runs; see docs/discovery.md), so a dataset page pays a few
+vocabulary: ~12 MB for the demo's 2,382 datasets, about 490 MB of a process measured at
+62,000, more while a rebuild runs; see docs/discovery.md), so a dataset page pays a few
 milliseconds: one
 cheap query to know whether the catalogue changed (count, last id, last modification, and
 the search index's token, which every indexed change renews), the arithmetic, and one
