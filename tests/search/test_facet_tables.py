@@ -296,3 +296,38 @@ def test_anonymous_totals_follow_the_catalogue(catalogue, staff, search, committ
     assert result.total == 4
     assert "vélo" not in counts(result, "tag")
     assert counts(result, "partner") == {"true": 1, "false": 3}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("filters", [
+    {"themes": ["environnement"]},
+    {"formats": ["csv"], "licences": ["lov2"]},
+    {"tags": ["vélo", "air"]},
+    {"territories": ["commune:13055"], "include_archived": True},
+    {"partner": True},
+])
+@pytest.mark.parametrize("sort", ["-modified", "title"])
+def test_sorted_pages_read_the_filters_from_the_index_as_from_the_catalogue(
+        catalogue, make_indexed, search, outsider, committed_index, monkeypatch, filters,
+        sort):
+    """Whichever way a page of anonymous results reads its filters (each dataset of the
+    sort's index probed, or the ids of the index's ranges), it is the page the catalogue's
+    links give (inside a transaction, where the index is never trusted)."""
+    from datasud.search import services as search_services
+
+    make_indexed("Vélos (archives 2015)", tags=["vélo"], archived_at=timezone.now(),
+                 territories=[], formats=["csv"])
+
+    def ids(result):
+        return [dataset.pk for dataset in result.datasets]
+
+    probed = search(sort=sort, page_size=2, **filters)
+    monkeypatch.setattr(search_services, "MAX_WALK", 0)
+    listed = search(sort=sort, page_size=2, **filters)
+    with transaction.atomic():
+        counted = search(sort=sort, page_size=2, **filters)
+    assert ids(probed) == ids(listed) == ids(counted)
+    assert probed.total == counted.total
+    second = search(sort=sort, page_size=2, page=2, **filters)
+    with transaction.atomic():
+        assert ids(second) == ids(search(sort=sort, page_size=2, page=2, **filters))
