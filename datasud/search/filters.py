@@ -162,14 +162,17 @@ def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
     return " INTERSECT ".join(parts), params
 
 
-def indexed_checks_sql(query: SearchQuery, id_column: str) -> tuple[str, list] | None:
+def indexed_checks_sql(query: SearchQuery, id_column: str,
+                       probe: Callable[[str], str] = str) -> tuple[str, list] | None:
     """An SQL condition checking that the dataset whose id is in `id_column` matches the
     filters of `query`, one probe of the index's facet rows per filter; None as for
     `indexed_ids_sql`.
 
     For reading a sorted page down an index of the catalogue when the filters keep many
     datasets: a few hundred datasets probed, where listing the filters' ranges would read
-    thousands of rows. Sparse filters are the opposite case (see `_Search.page`).
+    thousands of rows. Sparse filters are the opposite case (see `_Search.page`). `probe`
+    rewrites each probe's subquery where the database would turn it into a join (see
+    `SearchBackend.probe`).
     """
     if query.bbox is not None:
         return None
@@ -179,8 +182,9 @@ def indexed_checks_sql(query: SearchQuery, id_column: str) -> tuple[str, list] |
         if not values:
             continue
         name, values_sql, values_params = _indexed_values(facet, values)
-        checks.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.dataset_id = {id_column} "
-                      f"AND x.facet = %s AND x.value IN ({values_sql}))")
+        checks.append("EXISTS (" + probe(
+            f"SELECT 1 FROM {table} x WHERE x.dataset_id = {id_column} "
+            f"AND x.facet = %s AND x.value IN ({values_sql})") + ")")
         params += [name, *values_params]
     if not checks:
         return None

@@ -336,10 +336,12 @@ class _Search:
         ids listed, where the catalogue's links would have them all looked up)."""
         table_id = f"{connection.ops.quote_name(Dataset._meta.db_table)}.id"
         if total and end * self._catalogue_size() <= MAX_WALK * total:
-            found = indexed_checks_sql(self.query, table_id)
+            found = indexed_checks_sql(self.query, table_id, self.backend.probe)
             if found is not None:
                 sql, params = found
                 return self.datasets_visible().extra(where=[sql], params=params)
+        if not self.backend.index_filters_pages:
+            return datasets
         found = indexed_ids_sql(self.query, self._scopes())
         if found is None:
             return datasets
@@ -361,7 +363,7 @@ class _Search:
                 datasets = datasets.filter(id__in=RawSQL(sql, params))
             elif getattr(self.user, "is_authenticated", False):
                 return self._merged_page(sort, offset, limit)
-            elif self.use_totals and self.backend.index_filters_pages:
+            elif self.use_totals:
                 datasets = self._indexed_filters(datasets, offset + limit, total)
             # The ids alone, then the page's rows: sorting thousands of matches reads
             # only the catalogue's table, not their producers and licences too.

@@ -21,11 +21,12 @@ class SearchBackend(ABC):
     #: Keyword that makes the database compute a common table expression once, for CTEs
     #: read by several parts of a query (empty where it is implicit or unsupported).
     materialized = "MATERIALIZED"
-    #: Whether a sorted page of filtered datasets (no text) reads its filters from the
-    #: index's facet rows (`filters.indexed_ids_sql`) rather than from the catalogue's
-    #: links: faster on SQLite (no list of a theme's 13,000 ids to build), slower on
-    #: PostgreSQL, which cannot tell how many datasets one facet value has there (its
-    #: statistics mix the values of all facets) and sorts them all.
+    #: Whether a sorted page of sparsely filtered datasets (no text) reads its filters as
+    #: the ids of the index's ranges (`filters.indexed_ids_sql`) rather than from the
+    #: catalogue's links: faster on SQLite (no list of a theme's 13,000 ids to build),
+    #: slower on PostgreSQL, which cannot tell how many datasets one facet value has there
+    #: (its statistics mix the values of all facets) and sorts them all. Dense filters are
+    #: probed per dataset on both (see `_Search._indexed_filters`).
     index_filters_pages = False
 
     def __init__(self, connection):
