@@ -139,27 +139,35 @@ def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
 
     For anonymous visitors' counts, which trust the index's scopes as the running totals
     do: who may see a page of datasets is still decided by the catalogue (`Dataset.
-    objects.visible_to`). Each facet is one range of the index (facet, value, scope), and
-    the facets are intersected (INTERSECT also removes the duplicates that several values
-    of one facet give).
+    objects.visible_to`). Each filter is one range of the index (facet, value, scope), in
+    dataset order: the first filter's range is read, the others probed for each of its
+    datasets (or, on PostgreSQL, merged with it). A filter with one value drives where
+    there is one: its range has no dataset twice, where a dataset with two of a filter's
+    values would be listed twice (hence DISTINCT then).
     """
     if query.bbox is not None:
         return None
     table = connection.ops.quote_name(DatasetFacet._meta.db_table)
     scope_marks = ", ".join(["%s"] * len(scopes))
-    parts, params = [], []
+    ranges = []
     for facet, values in query.selected().items():
-        if not values or facet == skip:
-            continue
-        name, values_sql, values_params = _indexed_values(facet, values)
-        parts.append(f"SELECT dataset_id FROM {table} WHERE facet = %s "
-                     f"AND value IN ({values_sql}) AND scope IN ({scope_marks})")
-        params += [name, *values_params, *scopes]
-    if not parts:
+        if values and facet != skip:
+            # A territory stands for itself and the areas around it: several values.
+            count = len(values) + (facet == "territory")
+            ranges.append((facet, count, *_indexed_values(facet, values)))
+    if not ranges:
         return None
-    if len(parts) == 1:
-        parts[0] = parts[0].replace("SELECT dataset_id", "SELECT DISTINCT dataset_id", 1)
-    return " INTERSECT ".join(parts), params
+    ranges.sort(key=lambda found: found[1] != 1)  # a single value first (stable)
+    facet, count, name, values_sql, params = ranges[0]
+    repeats = count > 1 and facet in ("theme", "tag", "territory", "format")
+    sql = (f"SELECT {'DISTINCT ' if repeats else ''}a.dataset_id FROM {table} a "
+           f"WHERE a.facet = %s AND a.value IN ({values_sql}) AND a.scope IN ({scope_marks})")
+    params = [name, *params, *scopes]
+    for _, _, name, values_sql, values_params in ranges[1:]:
+        sql += (f" AND EXISTS (SELECT 1 FROM {table} b WHERE b.dataset_id = a.dataset_id "
+                f"AND b.facet = %s AND b.value IN ({values_sql}) AND b.scope IN ({scope_marks}))")
+        params += [name, *values_params, *scopes]
+    return sql, params
 
 
 def indexed_checks_sql(query: SearchQuery, id_column: str,
