@@ -12,7 +12,7 @@ A score per other dataset, over the whole catalogue at once:
 
 The vectors and relations of every dataset live in a per-process snapshot (numpy postings
 of 32-bit ids and weights, ~95 (dataset, feature) pairs per dataset, and the feature
-vocabulary: ~12 MB for the demo's 2,382 datasets, about 490 MB of a process measured at
+vocabulary: ~12 MB for the demo's 2,382 datasets, about 360 MB of a process measured at
 62,000, more while a rebuild runs; see docs/discovery.md), so a dataset page pays a few
 milliseconds: one
 cheap query to know whether the catalogue changed (count, last id, last modification, and
@@ -30,6 +30,7 @@ Archived datasets (no longer maintained) are never proposed.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
@@ -140,12 +141,15 @@ class _Snapshot:
         self._vectors(docs)
 
     def _vectors(self, docs: dict[int, _Doc]) -> None:
-        """TF-IDF weights, L2-normalised, with the IDF of the catalogue as it is now: each
-        dataset's vector (by position) and the postings (feature -> positions, weights).
+        """TF-IDF weights, L2-normalised, with the IDF of the catalogue as it is now: the
+        postings (for each feature, the positions having it and their weights), and what
+        rebuilds a dataset's own vector from its features (`_Doc`) when it is scored: each
+        feature's document frequency and each dataset's norm.
 
-        Ids and positions are 32-bit, weights float32: these arrays are the bulk of a
-        process's memory (one entry per dataset and feature, ~100 per dataset), and the
-        scores are rounded to three decimals anyway."""
+        Positions are 32-bit, weights float32, a feature's postings found from an offset
+        array rather than a feature id per pair: the postings are the bulk of a process's
+        memory (one entry per dataset and feature, ~120 per dataset), and the scores are
+        rounded to three decimals anyway. A dataset's own vector is not kept twice."""
         n = self.ids.size
         features, positions, counts = [], [], []
         for pk, doc in docs.items():
@@ -154,35 +158,42 @@ class _Snapshot:
                 positions.append(np.full(doc.features.size, self.position[pk], np.int32))
                 counts.append(doc.counts)
         if not features:
-            self.doc_feature = self.post_feature = self.post_position = np.zeros(0, np.int32)
-            self.doc_weight = self.post_weight = np.zeros(0, np.float32)
-            self.doc_offsets = np.zeros(n + 1, np.int64)
+            self.document_frequency = np.zeros(0, np.int32)
+            self.norms = np.ones(n, np.float32)
+            self.post_offsets = np.zeros(1, np.int64)
+            self.post_position = np.zeros(0, np.int32)
+            self.post_weight = np.zeros(0, np.float32)
             return
         f, p, c = np.concatenate(features), np.concatenate(positions), np.concatenate(counts)
-        document_frequency = np.bincount(f)
-        w = (1.0 + np.log(c.astype(np.float64))) * np.log(n / document_frequency[f])
+        del features, positions, counts
+        self.document_frequency = np.bincount(f).astype(np.int32)
+        w = self._weights(f, c)
         norms = np.sqrt(np.bincount(p, weights=w * w, minlength=n))
-        w = (w / np.where(norms[p] > 0, norms[p], 1.0)).astype(np.float32)
-        del c, document_frequency, norms
-        by_doc = np.argsort(p, kind="stable")
-        self.doc_feature, self.doc_weight = f[by_doc], w[by_doc]
-        self.doc_offsets = np.searchsorted(p[by_doc], np.arange(n + 1))
-        del by_doc
-        by_feature = np.argsort(f)
-        self.post_feature = f[by_feature]
+        self.norms = np.where(norms > 0, norms, 1.0).astype(np.float32)
+        w = (w / self.norms[p]).astype(np.float32)
+        del c, norms
+        by_feature = np.argsort(f, kind="stable")
+        self.post_offsets = np.concatenate(
+            ([0], np.cumsum(np.bincount(f, minlength=self.document_frequency.size))))
         self.post_position = p[by_feature]
         self.post_weight = w[by_feature]
+
+    def _weights(self, features: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Unnormalised TF-IDF weights of occurrences `counts` of `features`."""
+        n = self.ids.size
+        return ((1.0 + np.log(counts.astype(np.float64)))
+                * np.log(n / self.document_frequency[features]))
 
     def content(self, i: int) -> np.ndarray:
         """Cosine of the dataset at position `i` with every dataset."""
         sims = np.zeros(self.ids.size, np.float64)
-        own = slice(self.doc_offsets[i], self.doc_offsets[i + 1])
-        features, weights = self.doc_feature[own], self.doc_weight[own]
-        if features.size == 0:
+        doc = self.docs.get(int(self.ids[i]))
+        if doc is None or doc.features.size == 0:
             return sims
-        starts = np.searchsorted(self.post_feature, features, side="left")
-        ends = np.searchsorted(self.post_feature, features, side="right")
-        lengths = ends - starts
+        features = doc.features
+        weights = self._weights(features, doc.counts) / self.norms[i]
+        starts = self.post_offsets[features]
+        lengths = self.post_offsets[features + 1] - starts
         total = int(lengths.sum())
         if total == 0:
             return sims
@@ -341,6 +352,8 @@ class _Index:
             self.signature = signature
             self.built_at = time.monotonic()
             self.build_seconds = self.built_at - started
+            if self.build_seconds > SLOW_BUILD:
+                _return_freed_memory()
             return self.snapshot
 
     def _build_in_background(self, signature: tuple) -> None:
@@ -424,6 +437,16 @@ class _Index:
             tag_names,
             theme_names,
         )
+
+
+def _return_freed_memory() -> None:
+    """Give the memory a build freed (its rows, the descriptions read) back to the system
+    where the C library keeps it for the process otherwise (glibc): at 62,000 datasets,
+    a web worker holding one snapshot went from +526 MB to +382 MB of resident memory."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # another C library: nothing to do
+        pass
 
 
 def _signature() -> tuple:
