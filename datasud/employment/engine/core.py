@@ -61,7 +61,10 @@ class Engine:
         self.titles = self._title_index()
         self.mobility = MobilityModel(
             self.fiches, self.skills.by_fiche, self.official_links,
-            observed_transitions(tables.get("related_romes", [])), self._isco_groups(tables))
+            observed_transitions(tables.get("related_romes", [])), self._isco_groups(tables),
+            titles=self._fiche_titles(),
+            sectors={code: {s[0] for s in rows}
+                     for code, rows in self.descriptors.sectors.items()})
         self.labour = LabourMarket(tables.get("fap_rome", []), tables.get("salary_median", []),
                                    tables.get("salary_bands", []), tables.get("tensions", []))
         self.areas = EmploymentAreas(tables.get("area_communes", []),
@@ -92,6 +95,13 @@ class Engine:
             index.add("", fiche["libelle"], code, appellation_forms(fiche["libelle"]), -0.01)
         index.freeze()
         return index
+
+    def _fiche_titles(self) -> dict[str, list[str]]:
+        """Fiche → its label and the short labels of its appellations."""
+        titles = {code: [fiche["libelle"]] for code, fiche in self.fiches.items()}
+        for row in self.appellations.values():
+            titles[row["code_rome"]].append(row["libelle_appellation_court"])
+        return titles
 
     def _isco_groups(self, tables: Tables) -> dict[str, set[str]]:
         isco_of = {r["esco_uri"]: r["code_isco"] for r in tables.get("esco_occupations", [])}

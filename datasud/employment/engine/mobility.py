@@ -25,7 +25,11 @@ counts beside the ratios, ranks and per-source normalised values, the target's i
 links and the skills of the fiches that list it, 2-hop paths target → fiche → source, the
 skills of the fiches the target leads to and of those that lead to the source, how close
 source and target sit in the ordered lists that cite the source, ROME v3 / 4.0 origin and
-executive status of both fiches.
+executive status of both fiches; and (`MORE_FEATURES`) where the source sits in the
+target's own list, two-hop paths from the source's skill neighbours and co-cited fiches,
+the target's list against the list predicted for the source, the share of each fiche's
+skills the other holds, appellation words, sectors and ISCO minor groups in common, the
+source's rank among the target's closest fiches in skills, and more ranks of signals.
 
 The source's own official outgoing links are never used to rank its proposals: they are
 what the proposals are measured against, and what fiches without links lack. Every matrix
@@ -40,7 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import pairs
 from . import ranker as ranker_module
+from .text import STOPWORDS, fold
 
 # Tuned by `benchmarks/bench_mobility.py --tune` on the training part of the split only
 # (coordinate ascent on MRR + Recall@10); see docs/employment.md.
@@ -115,6 +121,33 @@ RANKER_FEATURES = (
     "reverse_sim",
     "cocite_adjacent",
 ) + tuple(f"{name}_source" for name in PER_SOURCE)
+# Added in the second round (see `_more_features`), kept on the out-of-fold figures of the
+# training sources alone (benchmarks/mobility_oof.py, docs/benchmarks.md).
+MORE_FEATURES = (
+    "reverse_position",
+    "outdeg_t",
+    "cover_t",
+    "cover_s",
+    "words",
+    "words_rank",
+    "sectors",
+    "isco_minor",
+    "mutual_skills_rank",
+    "neighbours_2hop",
+    "cocite_2hop",
+    "cocite_rank",
+    "observed_rank",
+    "paths_rank",
+    "citer_sim_rank",
+    "reverse_sim_rank",
+    "neighbours_5",
+    "neighbours_40",
+    "reverse_family",
+    "predicted_overlap",
+    "neighbour_overlap",
+    "cocite_cosine",
+)
+RANKER_FEATURES += MORE_FEATURES
 
 
 @dataclass(frozen=True)
@@ -140,6 +173,8 @@ class MobilityModel:
         observed: dict[tuple[str, str], float],
         isco: dict[str, set[str]],
         ranker="shipped",
+        titles: dict[str, list[str]] | None = None,
+        sectors: dict[str, set[str]] | None = None,
     ):
         """`fiches`: code → {"parent": ROME v3 code, "cadre": "O"/"N"/""}; `fiche_items`:
         code → {item: coeur}; `links`: official outgoing links; `observed`: (v3, v3) →
@@ -171,6 +206,14 @@ class MobilityModel:
             if rows and cols:
                 self.observed[np.ix_(rows, cols)] = value
         self.isco = self._jaccard([isco.get(c, set()) for c in self.codes])
+        self.isco_minor = self._jaccard([{g[:3] for g in isco.get(c, set())} for c in self.codes])
+        self.words = pairs.tfidf_cosine(
+            [_title_words((titles or {}).get(c, ())) for c in self.codes]
+        )
+        self.sectors = self._jaccard([(sectors or {}).get(c, set()) for c in self.codes])
+        item_sets = [set(fiche_items.get(c, {})) for c in self.codes]
+        self.shared_items = pairs.shared_counts(item_sets)
+        self.item_count = np.array([max(len(s), 1) for s in item_sets], np.float32)
         self.ranker = ranker_module.load() if ranker == "shipped" else ranker
         self.reference_links = self.ranker.meta.get("reference_links") if self.ranker else None
         self.set_links(links)
@@ -371,6 +414,7 @@ class MobilityModel:
             ),
             cocite_adjacent=self._adjacent(i, citing),
         )
+        values.update(self._more_features(i, signals, values, candidates, density))
         constants = {
             "legacy_s": self.legacy[i],
             "cadre_s": self.cadre[i],
@@ -387,6 +431,72 @@ class MobilityModel:
             else:
                 columns[name] = values[name][candidates]
         return np.stack([np.asarray(columns[name], np.float64) for name in RANKER_FEATURES], axis=1)
+
+    def _more_features(
+        self, i: int, signals: dict, values: dict, candidates: np.ndarray, density: float
+    ) -> dict[str, np.ndarray]:
+        """The `MORE_FEATURES` of every fiche as a target of fiche i ([n] arrays;
+        those only needed for the candidates are zero elsewhere). Row i of the links
+        matrix (the source's own links) is never read."""
+        n = len(self.codes)
+        citing = signals["_citing"]
+        position = np.zeros(n)
+        for c in citing:  # where the source sits in the ordered list of each fiche citing it
+            position[c] = 1 / (1 + self.order[c].tolist().index(i))
+        mutual = np.zeros(n)
+        column = self.similarity[candidates, i]
+        # rank of the source among each candidate's own closest fiches in skills
+        ahead = (self.similarity[candidates] > column[:, None]).sum(1)
+        mutual[candidates] = 1 / np.log2(ahead + 2)
+        masked = self.similarity[i] * self.has_out
+        closest = np.argsort(-masked, kind="stable")[:40]
+
+        def neighbours(k: int) -> np.ndarray:
+            weights = masked[closest[:k]]
+            return (weights / (weights.sum() or 1.0)) @ self.matrix[closest[:k]]
+
+        near = signals["neighbours"].astype(np.float32)  # a copy
+        near[i] = 0.0  # the source's own row of links stays unread
+        cocited = signals["cocited"].astype(np.float32)
+        cocited[i] = 0.0
+        # The target's own list against the list the source is predicted to have.
+        predicted, overlap = np.zeros(n), np.zeros(n)
+        outdeg = np.maximum(self.outdeg[candidates], 1)
+        predicted[candidates] = self.matrix[candidates] @ signals["regression"] / outdeg
+        overlap[candidates] = self.matrix[candidates] @ signals["neighbours"] / outdeg
+        family_citing = np.bincount(self.parent_id[citing], minlength=self.parent_id.max() + 1)[
+            self.parent_id
+        ]
+        return {
+            "reverse_family": family_citing / density,
+            "predicted_overlap": predicted,
+            "neighbour_overlap": overlap,
+            "cocite_cosine": signals["_cocite"]
+            / np.sqrt(np.maximum(signals["_indeg_t"], 1) * max(len(citing), 1)),
+            "reverse_position": position,
+            "outdeg_t": self.outdeg / density,
+            "cover_t": self.shared_items[i] / self.item_count,
+            "cover_s": self.shared_items[i] / self.item_count[i],
+            "words": self.words[i],
+            "words_rank": _rank_score(self.words[i]),
+            "sectors": self.sectors[i],
+            "isco_minor": self.isco_minor[i],
+            "mutual_skills_rank": mutual,
+            "neighbours_2hop": self._next_hop(near),
+            "cocite_2hop": self._next_hop(cocited),
+            "cocite_rank": _rank_score(values["cocite"]),
+            "observed_rank": _rank_score(values["observed"]),
+            "paths_rank": _rank_score(values["paths_ts"]),
+            "citer_sim_rank": _rank_score(values["citer_sim"]),
+            "reverse_sim_rank": _rank_score(values["reverse_sim"]),
+            "neighbours_5": neighbours(5),
+            "neighbours_40": neighbours(40),
+        }
+
+    def _next_hop(self, weights: np.ndarray) -> np.ndarray:
+        """weights @ links matrix, over the few fiches with a weight (sparse)."""
+        rows = np.flatnonzero(weights)
+        return weights[rows] @ self.matrix[rows] if len(rows) else np.zeros(len(self.codes))
 
     def _adjacent(self, i: int, citing: np.ndarray) -> np.ndarray:
         """Over the ordered lists that cite fiche i, mean 1 / distance between i and each
@@ -433,6 +543,11 @@ class MobilityModel:
             )
             for j in order[:top]
         ]
+
+
+def _title_words(titles) -> set[str]:
+    """The distinctive words of a fiche's titles (folded, no stop words or 1-2 letters)."""
+    return {w for t in titles for w in fold(t).split() if len(w) > 2 and w not in STOPWORDS}
 
 
 def observed_transitions(rows: list[dict]) -> dict[tuple[str, str], float]:

@@ -236,16 +236,15 @@ def _fit_tree(binned, grad, hess, bins, depth, lam, min_hess):
     """One regression tree on binned rows; nodes as [feature, bin, left, right, value]."""
     n_features = binned.shape[1]
     nodes: list[list] = []
+    # One bincount for all the features: bin b of feature f is slot f * bins + b.
+    slots = binned + (np.arange(n_features) * bins)[None, :]
 
     def histogram(idx):
-        g, h = grad[idx], hess[idx]
-        hg = np.empty((n_features, bins))
-        hh = np.empty((n_features, bins))
-        for f in range(n_features):
-            column = binned[idx, f]
-            hg[f] = np.bincount(column, weights=g, minlength=bins)
-            hh[f] = np.bincount(column, weights=h, minlength=bins)
-        return hg, hh
+        rows = slots[idx].ravel()
+        size = n_features * bins
+        hg = np.bincount(rows, weights=np.repeat(grad[idx], n_features), minlength=size)
+        hh = np.bincount(rows, weights=np.repeat(hess[idx], n_features), minlength=size)
+        return hg.reshape(n_features, bins), hh.reshape(n_features, bins)
 
     def grow(idx, level, hist):
         g_sum, h_sum = grad[idx].sum(), hess[idx].sum()

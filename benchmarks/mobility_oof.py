@@ -1,0 +1,177 @@
+"""Choosing the mobility ranker on the training sources only (out of fold), never the test.
+
+    .venv/bin/python benchmarks/mobility_oof.py [--rebuild] [--trees N] [--candidates N] ...
+
+The test sources of `evaluation.split` are hidden from the model for the whole run (their
+outgoing links are removed from the graph) and no figure about them is computed. The 872
+training sources are cross-fitted as `evaluation.train_cross_fitted` does: ranker k is
+trained on the training sources outside fold k while the links of fold k are hidden, then
+ranks the sources of fold k (each without its own links). The script prints the
+out-of-fold Recall@10 and MRR of the training sources, and the recall of the candidate
+pool, so that features, candidate count and trees settings are chosen on them alone.
+
+The defaults are the shipped settings (`mobility.RANKER_FEATURES`,
+`evaluation.RANKER_OPTIONS`); `--drop more --trunc 10` gives the previous round's ranker.
+Feature matrices are cached in /tmp (per candidate count) so that trying trees settings or
+feature subsets does not recompute them; `--rebuild` after changing the features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from datasud.employment.engine import Engine, evaluation, mobility, ranker  # noqa: E402
+
+CACHE = Path("/tmp/mobility_oof")
+
+
+def _query(model, source, truth, candidates_count):
+    signals = model.signals(source)
+    stage1 = model.first_pass(source, mobility.DEFAULT_WEIGHTS, signals)
+    order = np.argsort(-stage1, kind="stable")
+    order = order[np.isfinite(stage1[order])]
+    candidates = order[:candidates_count]
+    relevant = {model.index[t] for t in truth[source] if t in model.index}
+    x = model.ranker_features(source, signals, stage1, candidates)
+    y = np.array([1.0 if c in relevant else 0.0 for c in candidates])
+    return x, y
+
+
+def build(engine, candidates_count: int) -> dict:
+    """Per fold k: training set (sources outside fold k, fold-k links hidden) and the
+    evaluation set (fold-k sources, all training links but their own). Test links hidden."""
+    model = engine.mobility
+    mobility.CANDIDATES = candidates_count
+    links = dict(engine.official_links)
+    train, test = evaluation.split(links)
+    base = evaluation.official_links_without(links, test)
+    model.reference_links = sum(len(t) for t in links.values())
+    fold = {s: ranker.fold_of(s, evaluation.FOLDS) for s in train}
+    data = {"train": train, "fold": fold, "n_relevant": {s: len(set(links[s])) for s in train}}
+    try:
+        for k in range(evaluation.FOLDS):
+            model.set_links(
+                evaluation.official_links_without(base, [s for s in train if fold[s] == k])
+            )
+            rows = [_query(model, s, links, candidates_count) for s in train if fold[s] != k]
+            data[f"x{k}"] = np.stack([r[0] for r in rows]).astype(np.float32)
+            data[f"y{k}"] = np.stack([r[1] for r in rows])
+        model.set_links(base)
+        rows = [_query(model, s, links, candidates_count) for s in train]
+        data["x_eval"] = np.stack([r[0] for r in rows]).astype(np.float32)
+        data["y_eval"] = np.stack([r[1] for r in rows])
+    finally:
+        model.set_links(links)
+    data["features"] = list(mobility.RANKER_FEATURES)
+    return data
+
+
+def load_or_build(candidates_count: int, rebuild: bool) -> dict:
+    path = CACHE / f"sets_{candidates_count}.pickle"
+    if path.exists() and not rebuild:
+        return pickle.loads(path.read_bytes())
+    started = time.process_time()
+    engine = Engine.from_files()
+    data = build(engine, candidates_count)
+    CACHE.mkdir(exist_ok=True)
+    path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    print(f"feature sets built in {time.process_time() - started:.0f} s CPU")
+    return data
+
+
+def metrics(scores: np.ndarray, labels: np.ndarray, n_relevant: np.ndarray) -> dict:
+    """Recall@10 and MRR (first relevant within the top 100, as `evaluation.evaluate`)."""
+    order = np.argsort(-scores, axis=1, kind="stable")
+    ranked = np.take_along_axis(labels, order, 1)
+    recall = ranked[:, :10].sum(1) / n_relevant
+    first = np.where(ranked[:, :100].any(1), ranked[:, :100].argmax(1) + 1, np.inf)
+    return {
+        "recall_at_10": round(float(recall.mean()), 4),
+        "mrr": round(float((1 / first).mean()), 4),
+        "pool_recall": round(float((labels.sum(1) / n_relevant).mean()), 4),
+    }
+
+
+def out_of_fold(data: dict, features: list[str], seeds: int = 1, **options) -> dict:
+    columns = [data["features"].index(f) for f in features]
+    train, fold = data["train"], data["fold"]
+    folds = np.array([fold[s] for s in train])
+    x_eval = data["x_eval"][:, :, columns]
+    scores = np.zeros(data["y_eval"].shape)
+    for k in range(evaluation.FOLDS):
+        x = data[f"x{k}"][:, :, columns].astype(np.float64)
+        trained = ranker.average(
+            [
+                ranker.train(x, data[f"y{k}"], features, seed=k + 100 * s, **options)
+                for s in range(seeds)
+            ]
+        )
+        here = folds == k
+        q, c, f = x_eval[here].shape
+        scores[here] = trained.predict(x_eval[here].reshape(q * c, f).astype(np.float64)).reshape(
+            q, c
+        )
+    n_relevant = np.array([data["n_relevant"][s] for s in train], np.float64)
+    first_pass = metrics(
+        -np.arange(scores.shape[1])[None, :].repeat(len(train), 0), data["y_eval"], n_relevant
+    )
+    return {"engine": metrics(scores, data["y_eval"], n_relevant), "first_pass": first_pass}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--candidates", type=int, default=mobility.CANDIDATES)
+    parser.add_argument("--trees", type=int, default=evaluation.RANKER_OPTIONS["trees"])
+    parser.add_argument(
+        "--learning-rate", type=float, default=evaluation.RANKER_OPTIONS["learning_rate"]
+    )
+    parser.add_argument("--depth", type=int, default=evaluation.RANKER_OPTIONS["depth"])
+    parser.add_argument("--lam", type=float, default=5.0)
+    parser.add_argument("--min-hess", type=float, default=5.0)
+    parser.add_argument("--trunc", type=int, default=evaluation.RANKER_OPTIONS["trunc"])
+    parser.add_argument("--subsample", type=float, default=0.8)
+    parser.add_argument("--seeds", type=int, default=evaluation.SEEDS_PER_FOLD)
+    parser.add_argument(
+        "--drop",
+        default="",
+        help="comma-separated features left out (`--drop more` for the "
+        "mobility.MORE_FEATURES of this round)",
+    )
+    parser.add_argument("--only", default="", help="comma-separated features (all if empty)")
+    args = parser.parse_args()
+    data = load_or_build(args.candidates, args.rebuild)
+    features = args.only.split(",") if args.only else list(data["features"])
+    dropped = set(args.drop.split(","))
+    if "more" in dropped:
+        dropped |= set(mobility.MORE_FEATURES)
+    features = [f for f in features if f not in dropped]
+    options = dict(
+        trees=args.trees,
+        learning_rate=args.learning_rate,
+        depth=args.depth,
+        lam=args.lam,
+        min_hess=args.min_hess,
+        trunc=args.trunc,
+        subsample=args.subsample,
+    )
+    started = time.process_time()
+    result = out_of_fold(data, features, seeds=args.seeds, **options)
+    print(
+        f"OOF (training sources only, {len(data['train'])}): {result} "
+        f"features={len(features)} {options} seeds={args.seeds} "
+        f"cpu={time.process_time() - started:.0f}s"
+    )
+
+
+if __name__ == "__main__":
+    main()
