@@ -57,6 +57,10 @@ class SuggestionsIn(Schema):
     description: str = Field("", max_length=20_000)
     columns: list[SuggestionColumnIn] = Field([], max_length=200,
                                     description="Colonnes d'une table chargée (facultatif)")
+    organisation: str = Field("", max_length=255, examples=["ville-de-marseille"],
+                              description="Identifiant de l'organisation productrice "
+                                          "(facultatif) : les mots-clés qu'elle donne à ses "
+                                          "autres jeux de données comptent")
 
 
 class SuggestedTheme(Schema):
@@ -101,14 +105,16 @@ class SuggestionsOut(Schema):
              throttle=[AnonymousThrottle("60/m"), SignedInThrottle("600/m")], **PUBLIC)
 def suggestions(request, payload: SuggestionsIn):
     """À partir du titre, de la description et, si la table est chargée, de ses colonnes :
-    les thèmes DataSud, les mots-clés du catalogue, la licence et la fréquence de mise à
-    jour les plus probables, et les territoires nommés (communes, EPCI, départements, codes
-    INSEE ou postaux, coordonnées). Chaque liste est classée, meilleure suggestion d'abord,
-    avec un score entre 0 et 1. Rien de ce qui est envoyé n'est enregistré."""
+    les thèmes DataSud, les mots-clés du catalogue (ceux de l'organisation productrice, si elle
+    est donnée, comptent), la licence et la fréquence de mise à jour les plus probables, et
+    les territoires nommés (communes, EPCI, départements, codes INSEE ou postaux,
+    coordonnées). Chaque liste est classée, meilleure suggestion d'abord, avec un score
+    entre 0 et 1. Rien de ce qui est envoyé n'est enregistré."""
     if not payload.title.strip():
         raise HttpError(400, "Le titre est vide : décrivez le jeu de données en quelques mots.")
     columns = [services.Column(c.name, c.values) for c in payload.columns]
     try:
-        return services.suggest(payload.title, payload.description, columns)
+        return services.suggest(payload.title, payload.description, columns,
+                                payload.organisation)
     except services.SuggestionsUnavailable as exc:
         raise HttpError(503, str(exc)) from exc

@@ -20,6 +20,11 @@ Two more parts rank the candidate tags (format 2):
   popularity) into the probability that a producer gives the tag, learnt on DataSud
   datasets left out of the model it reads (cross-validation inside the training
   catalogue). That probability is the tag's score.
+Facts kept on the indexed DataSud datasets for the ranker (format 2, optional arrays):
+each one's producer (organisation slug: the form and `POST /api/1/suggestions` may say who
+describes a dataset, and a producer reuses its tags), its title template
+(`text.template_key`), and per tag how often it was given when it was a candidate in the
+ranker's cross-validation ("hit rate").
 A model without a ranker (a tiny training catalogue) combines the parts linearly with the
 `Weights`.
 """
@@ -34,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from . import ranking, tagnet
-from .text import document_features, tag_words, tokens
+from .text import document_features, tag_words, template_key, tokens
 
 FORMAT_VERSION = 2
 
@@ -82,11 +87,16 @@ class SuggestionModel:
     licence_prior: np.ndarray      # float32 [L]
     frequency_prior: np.ndarray    # float32 [Q]
     tag_title_precision: np.ndarray | None = None  # float32 [T], when the words are in a title
+    tag_hit_rate: np.ndarray | None = None  # float32 [T], `ranking.hit_rates`
+    tag_candidacies: np.ndarray | None = None  # float32 [T]
     net_row: np.ndarray | None = None     # int32 [F]: the feature's embedding row, -1 none
     net_emb: np.ndarray | None = None     # float16 [R, tagnet.DIM]
     net_tags: np.ndarray | None = None    # int32 [N]: the tags the network knows
     net_out: np.ndarray | None = None     # float16 [tagnet.DIM, N]
     net_bias: np.ndarray | None = None    # float32 [N]
+    doc_producer: np.ndarray | None = None  # int16 [D]: index in `producers`, -1 unknown
+    doc_template: np.ndarray | None = None  # uint32 [D]: `text.template_key` of the title
+    producers: list[str] = field(default_factory=list)  # organisation slugs
     ranker: ranking.Ranker | None = None
     weights: Weights = field(default_factory=Weights)
     meta: dict = field(default_factory=dict)
@@ -100,6 +110,29 @@ class SuggestionModel:
         for i, words in enumerate(self.tag_words):
             if words:
                 self.tags_by_word.setdefault(words[0], []).append(i)
+        self.index_facts()
+
+    def index_facts(self) -> None:
+        """Lookups over the indexed datasets' producers, title templates and tags."""
+        # Tag -> the indexed datasets carrying it (set completion, `cooccurrence`).
+        doc_of_tag = np.repeat(np.arange(self.doc_tag_ptr.size - 1, dtype=np.int32),
+                               np.diff(self.doc_tag_ptr))
+        order = np.argsort(self.doc_tags, kind="stable")
+        self.tag_docs = doc_of_tag[order]
+        self.tag_docs_ptr = np.searchsorted(self.doc_tags[order],
+                                            np.arange(len(self.tags) + 1))
+        self.producer_index = {slug: i for i, slug in enumerate(self.producers)}
+        self.producer_docs = np.zeros(len(self.producers), np.int64)
+        # Per producer: its tags, most used first, and on how many of its datasets.
+        self.producer_tags: list[tuple[np.ndarray, np.ndarray]] = []
+        if self.doc_producer is not None and self.producers:
+            tag_producer = self.doc_producer[doc_of_tag].astype(np.int64)
+            self.producer_docs = np.bincount(self.doc_producer[self.doc_producer >= 0],
+                                             minlength=len(self.producers))
+            for p in range(len(self.producers)):
+                tags, counts = np.unique(self.doc_tags[tag_producer == p], return_counts=True)
+                order = np.lexsort((tags, -counts))
+                self.producer_tags.append((tags[order].astype(np.int64), counts[order]))
 
     # --- Scoring ------------------------------------------------------------------------
 
@@ -161,6 +194,19 @@ class SuggestionModel:
                 scores[tag] = scores.get(tag, 0.0) + v * w / weight_sum
         return scores
 
+    def cooccurrence(self, anchor: int, tags: np.ndarray) -> np.ndarray:
+        """For each of `tags`: the share of the indexed datasets carrying `anchor` that
+        carry it too."""
+        docs = self.tag_docs[self.tag_docs_ptr[anchor]:self.tag_docs_ptr[anchor + 1]]
+        if docs.size == 0:
+            return np.zeros(tags.size)
+        starts = self.doc_tag_ptr[docs]
+        lengths = (self.doc_tag_ptr[docs + 1] - starts).astype(np.int64)
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum()))
+        counts = np.bincount(self.doc_tags[offsets], minlength=len(self.tags))
+        return counts[tags] / docs.size
+
     def matched_tags(self, words: set[str]) -> dict[int, float]:
         """Tags whose every word is among `words`, scored by their match precision."""
         found: dict[int, float] = {}
@@ -185,20 +231,25 @@ class SuggestionModel:
 
     def candidates(self, title: str, description: str, extra: str, ids: np.ndarray,
                    vals: np.ndarray, words: set[str], docs: np.ndarray,
-                   sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(candidate tag ids, their evidence rows) for the ranker."""
+                   sims: np.ndarray, organisation: str = "") -> tuple[np.ndarray, np.ndarray]:
+        """(candidate tag ids, their evidence rows) for the ranker. `organisation`: the
+        producer's slug when known (its tags on its other datasets are evidence)."""
         return ranking.candidate_features(self, ids, vals, words, set(tokens(title)), docs,
-                                          sims, self.net_probabilities(ids, vals))
+                                          sims, self.net_probabilities(ids, vals),
+                                          self.producer_index.get(organisation, -1),
+                                          template_key(title))
 
     def tag_scores(self, title: str, description: str = "", extra: str = "",
-                   neighbours: tuple | None = None) -> list[tuple[str, float]]:
-        """Every candidate tag with its score in [0, 1], best first."""
+                   neighbours: tuple | None = None,
+                   organisation: str = "") -> list[tuple[str, float]]:
+        """Every candidate tag with its score in [0, 1], best first. `organisation`: the
+        producer's slug, optional (read by the ranker only)."""
         w = self.weights
         ids, vals, words = self.vectorise(title, description, extra)
         docs, sims = neighbours if neighbours is not None else self.neighbours(ids, vals)
         if self.ranker is not None:
             tags, evidence = self.candidates(title, description, extra, ids, vals, words,
-                                             docs, sims)
+                                             docs, sims, organisation)
             if tags.size == 0:
                 return []
             scores = self.ranker.probabilities(evidence)
@@ -264,10 +315,12 @@ class SuggestionModel:
                "licence_prior", "frequency_prior")
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
     _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
-                 "net_bias")
+                 "net_bias", "doc_producer", "doc_template", "tag_hit_rate",
+                 "tag_candidacies")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,
+                  "producers": self.producers,
                   **{name: getattr(self, name) for name in self._LISTS}}
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
         arrays.update({name: getattr(self, name) for name in self._OPTIONAL
@@ -296,4 +349,5 @@ class SuggestionModel:
                 arrays["ranker"] = ranking.Ranker(**{name: data[f"ranker_{name}"]
                                                      for name in ranking.Ranker.ARRAYS})
         return cls(**arrays, **{name: header[name] for name in cls._LISTS},
+                   producers=header.get("producers", []),
                    weights=Weights(**header["weights"]), meta=header.get("meta", {}))

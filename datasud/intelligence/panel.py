@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from datasud.catalog.forms import split_list
-from datasud.catalog.models import Licence, Theme
+from datasud.catalog.models import Licence, Organisation, Theme
 from datasud.territories.models import Territory
 
 from . import services
@@ -89,6 +89,14 @@ def columns_of(dataset) -> list[services.Column]:
     return columns
 
 
+def organisation_slug(values: dict) -> str:
+    """The slug of the organisation chosen in the form (its value is a primary key)."""
+    pk = str(values.get("organisation") or "")
+    if not pk.isdigit():
+        return ""
+    return Organisation.objects.filter(pk=int(pk)).values_list("slug", flat=True).first() or ""
+
+
 def suggestions_for(values: dict, columns: list | None = None) -> dict:
     """The panel's content: the suggestions, or why there are none."""
     title = (values.get("title") or "").strip()
@@ -98,7 +106,7 @@ def suggestions_for(values: dict, columns: list | None = None) -> dict:
     try:
         return {"result": services.suggest(title[:300],
                                            (values.get("description") or "")[:20_000],
-                                           columns)}
+                                           columns, organisation_slug(values))}
     except services.SuggestionsUnavailable:
         return {"error": _("Les suggestions sont momentanément indisponibles.")}
 

@@ -5,7 +5,10 @@ logistic regression, learnt on datasets the base model was NOT trained on, turns
 into the probability that a producer gives the tag. The probability is the tag's score.
 
 Candidates: the tags of the nearest DataSud datasets, the best tags associated with the
-text's features, and the tags whose words appear in the text.
+text's features, the tags whose words appear in the text, and, when known, the producer's
+most used tags and those of the datasets of the same title template (a series: same title
+but for a year or a place name). Choices about the evidence are measured by
+`benchmarks/cv_suggestions.py` (cross-validation inside the benchmark's training part).
 """
 
 from __future__ import annotations
@@ -36,9 +39,30 @@ FEATURES = (
     "net",  # the tag network's probability (`tagnet.py`)
     "net_log",
     "net_rank",  # 1 / (1 + rank among the network's probabilities)
+    # The producer, when the form or the API says who describes the dataset:
+    "producer_share",  # share of the producer's indexed datasets carrying the tag
+    "producer_rank",  # 1 / (1 + rank among the producer's tags, most used first)
+    "producer_known",  # the producer has indexed datasets
+    "producer_knn",  # the vote of the neighbours from the same producer
+    # Series of datasets (same title once years and place names are masked):
+    "template_share",  # share of the indexed datasets of the same template carrying it
+    "template_n",  # how many indexed datasets share the template (log)
+    "knn_rank",  # 1 / (1 + rank among the neighbours' votes)
+    "expected_tags",  # how many tags the 3 nearest neighbours carry (mean / 10)
+    # Set completion: how often the tag goes with the surest candidate of a source.
+    "cooc_net_top",  # P(tag | the network's preferred candidate), over indexed datasets
+    "cooc_knn_top",  # P(tag | the neighbours' preferred candidate)
+    # What the tag became when it was a candidate of a cross-validation fold:
+    "hit_rate",  # share of its candidacies where the producer gave it (smoothed)
+    "candidacies",  # how often it was a candidate (log)
 )
 N_FEATURES = len(FEATURES)
 MAX_ASSOC_CANDIDATES = 60
+# Weight of the listwise term of the ranker's loss (`fit_ranker`): 1.0 lowered the
+# training-CV P@5 (0.7720 -> 0.7696), so the plain logistic loss is used.
+LISTWISE = 0.0
+HIT_RATE_PRIOR = 10.0  # candidacies of the mean hit rate added to each tag's own
+PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 
 
 def candidate_features(
@@ -50,6 +74,8 @@ def candidate_features(
     docs: np.ndarray,
     sims: np.ndarray,
     net: np.ndarray | None = None,
+    producer: int = -1,
+    template: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(candidate tag ids [n], evidence [n, N_FEATURES]) for one text, given its feature
     vector (`model.vectorise`), its words and title words, its neighbours
@@ -81,8 +107,25 @@ def candidate_features(
     assoc_tags, assoc_scores, assoc_rank = assoc_tags[keep], assoc_scores[keep], assoc_rank[keep]
 
     matched = model.matched_tags(words)
+    producer_tags = producer_counts = np.zeros(0, np.int64)
+    producer_docs = 0
+    if producer >= 0 and producer < len(model.producer_tags):
+        producer_tags, producer_counts = model.producer_tags[producer]
+        producer_docs = int(model.producer_docs[producer])
+    template_tags = template_counts = np.zeros(0, np.int64)
+    template_docs = np.zeros(0, np.int64)
+    if template and model.doc_template is not None:
+        template_docs = np.flatnonzero(model.doc_template == template)
+        if template_docs.size:
+            t_starts = model.doc_tag_ptr[template_docs]
+            t_len = (model.doc_tag_ptr[template_docs + 1] - t_starts).astype(np.int64)
+            t_off = np.repeat(t_starts - np.cumsum(t_len) + t_len, t_len) + np.arange(
+                int(t_len.sum()))
+            template_tags, template_counts = np.unique(model.doc_tags[t_off].astype(np.int64),
+                                                       return_counts=True)
     candidates = np.unique(
-        np.concatenate([nb_tags, assoc_tags, np.fromiter(matched, np.int64, len(matched))])
+        np.concatenate([nb_tags, assoc_tags, np.fromiter(matched, np.int64, len(matched)),
+                        producer_tags[:PRODUCER_CANDIDATES], template_tags])
     )
     n = candidates.size
     x = np.zeros((n, N_FEATURES), np.float64)
@@ -105,6 +148,15 @@ def candidate_features(
         x[:, 5] = np.bincount(pos[top3], minlength=n) / max(1, min(3, docs.size))
         near = nb_sim > 0.8
         x[:, 6] = np.bincount(pos[near], minlength=n) > 0
+        knn_order = np.argsort(-x[:, 1], kind="stable")
+        knn_rank = np.empty(n, np.int64)
+        knn_rank[knn_order] = np.arange(n)
+        x[:, 25] = np.where(x[:, 1] > 0, 1.0 / (1.0 + knn_rank), 0.0)
+        x[:, 26] = float(lengths[:3].mean()) / 10
+        if producer >= 0 and model.doc_producer is not None:
+            same = (model.doc_producer[docs] == producer)[nb_rank]
+            x[:, 22] = np.bincount(pos[same], weights=votes[nb_rank][same] / vote_total,
+                                   minlength=n)
     if assoc_tags.size:
         pos = np.searchsorted(candidates, assoc_tags)
         x[pos, 7] = assoc_scores
@@ -121,7 +173,24 @@ def candidate_features(
     x[:, 12] = x[:, 1] * gap
     x[:, 13] = x[:, 7] * gap
     x[:, 14] = x[:, 9] * gap
+    if producer_docs:
+        pos = np.searchsorted(candidates, producer_tags)
+        inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == producer_tags)
+        x[pos[inside], 19] = producer_counts[inside] / producer_docs
+        x[pos[inside], 20] = 1.0 / (1.0 + np.flatnonzero(inside))
+        x[:, 21] = 1.0
+    if template_tags.size:
+        pos = np.searchsorted(candidates, template_tags)
+        inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == template_tags)
+        x[pos[inside], 23] = template_counts[inside] / template_docs.size
+        x[:, 24] = math.log1p(template_docs.size) / math.log(100.0)
+    if total:
+        x[:, 28] = model.cooccurrence(int(candidates[np.argmax(x[:, 1])]), candidates)
+    if model.tag_hit_rate is not None:
+        x[:, 29] = model.tag_hit_rate[candidates]
+        x[:, 30] = model.tag_candidacies[candidates]
     if net is not None:
+        x[:, 27] = model.cooccurrence(int(candidates[np.argmax(net[candidates])]), candidates)
         p = net[candidates].astype(np.float64)
         x[:, 16] = p
         x[:, 17] = np.log(p + 1e-6) / 10
@@ -130,6 +199,40 @@ def candidate_features(
         greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
         x[:, 18] = 1.0 / (1.0 + greater)
     return candidates, x
+
+
+def hit_counts(names: list[np.ndarray], labels: list[np.ndarray]) -> dict[str, list[float]]:
+    """Per tag name: [times given, times a candidate] over candidate rows (`names` and
+    `labels` per dataset)."""
+    counts: dict[str, list[float]] = {}
+    for tags, given in zip(names, labels, strict=True):
+        for tag, label in zip(tags.tolist(), given.tolist(), strict=True):
+            count = counts.setdefault(tag, [0.0, 0.0])
+            count[0] += label
+            count[1] += 1
+    return counts
+
+
+def hit_rates(counts: dict[str, list[float]], tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(smoothed hit rate, log candidacies) of each of `tags` from `hit_counts`."""
+    given = sum(c[0] for c in counts.values())
+    seen = sum(c[1] for c in counts.values()) or 1.0
+    mean = given / seen
+    rate = np.full(len(tags), mean, np.float32)
+    candidacies = np.zeros(len(tags), np.float32)
+    for i, tag in enumerate(tags):
+        if tag in counts:
+            g, n = counts[tag]
+            rate[i] = (g + HIT_RATE_PRIOR * mean) / (n + HIT_RATE_PRIOR)
+            candidacies[i] = math.log1p(n) / math.log(1000.0)
+    return rate, candidacies
+
+
+def set_hit_rates(rows: np.ndarray, names: np.ndarray, counts: dict) -> None:
+    """Fill the hit-rate evidence of candidate `rows` (tag `names`) from `counts`."""
+    rate, candidacies = hit_rates(counts, names.tolist())
+    rows[:, FEATURES.index("hit_rate")] = rate
+    rows[:, FEATURES.index("candidacies")] = candidacies
 
 
 @dataclass
@@ -163,26 +266,52 @@ def fit_ranker(
     learning_rate: float = 0.05,
     l2: float = 1e-3,
     seed: int = 0,
+    groups: np.ndarray | None = None,
+    listwise: float = 0.0,
+    hidden: int = HIDDEN,
 ) -> Ranker:
     """Learn the ranker on candidate rows `x` with labels `y` (1: the producer gave the
-    tag): full-batch Adam on the logistic loss, fixed seed (deterministic)."""
+    tag): full-batch Adam on the logistic loss, fixed seed (deterministic).
+
+    `groups` (the number of rows of each dataset, rows grouped by dataset) and `listwise`
+    > 0 add a listwise term: the softmax cross-entropy of each dataset's candidates against
+    its given tags, which only cares about the order within a dataset (what P@5 measures),
+    weighted `listwise` against the logistic loss (which keeps the scores probabilities)."""
     rng = np.random.default_rng(seed)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     mean[0], scale[0] = 0.0, 1.0
     xn = (x - mean) / scale
     params = [
-        rng.standard_normal((x.shape[1], HIDDEN)) * 0.3,
-        np.zeros(HIDDEN),
-        rng.standard_normal(HIDDEN) * 0.3,
+        rng.standard_normal((x.shape[1], hidden)) * 0.3,
+        np.zeros(hidden),
+        rng.standard_normal(hidden) * 0.3,
         np.zeros(1),
     ]
+    list_g = None
+    if groups is not None and listwise > 0:
+        starts = np.concatenate([[0], np.cumsum(groups)[:-1]]).astype(np.int64)
+        group_of = np.repeat(np.arange(groups.size), groups)
+        positives = np.bincount(group_of, weights=y, minlength=groups.size)
+        # Each dataset with a given tag among its candidates weighs the same.
+        useful = positives > 0
+        target = np.where(useful[group_of], y / np.maximum(positives[group_of], 1), 0.0)
+
+        def list_g(z):
+            shifted = np.exp(z - np.maximum.reduceat(z, starts)[group_of])
+            soft = shifted / np.add.reduceat(shifted, starts)[group_of]
+            return listwise * np.where(useful[group_of], soft - target, 0.0) / max(
+                1, int(useful.sum()))
+
     moments = [np.zeros_like(p) for p in params]
     squares = [np.zeros_like(p) for p in params]
     for t in range(1, epochs + 1):
         w1, b1, w2, b2 = params
         hidden = np.tanh(xn @ w1 + b1)
-        p = 1.0 / (1.0 + np.exp(-np.clip(hidden @ w2 + b2[0], -30, 30)))
+        z = hidden @ w2 + b2[0]
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         g = (p - y) / y.size
+        if list_g is not None:
+            g = g + list_g(z)
         g_hidden = np.outer(g, w2) * (1 - hidden * hidden)
         grads = [
             xn.T @ g_hidden + l2 * w1,

@@ -128,16 +128,19 @@ def _columns_text(columns: list[Column]) -> str:
     return " ".join(parts)
 
 
-def suggest(title: str, description: str = "", columns: list[Column] | None = None) -> dict:
+def suggest(title: str, description: str = "", columns: list[Column] | None = None,
+            organisation: str = "") -> dict:
     """Suggestions for a dataset being described. `columns`: names and sample values of a
-    loaded table, optional. Raises SuggestionsUnavailable without a model."""
+    loaded table, optional; `organisation`: the producer's slug, optional (the tags it
+    gives its other datasets weigh in). Raises SuggestionsUnavailable without a model."""
     model = current_model()
     columns = columns or []
     extra = _columns_text(columns)
     ids, vals, _words = model.vectorise(title, description, extra)
     docs, sims = model.neighbours(ids, vals)
     tags = [(name, score) for name, score in
-            model.tag_scores(title, description, extra, neighbours=(docs, sims))
+            model.tag_scores(title, description, extra, neighbours=(docs, sims),
+                             organisation=organisation)
             if score >= MIN_TAG_SCORE][:MAX_TAGS]
     themes = model.theme_scores(docs, sims, f"{title} {description[:1000]}", tags,
                                 default_matcher())[:MAX_THEMES]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 
 from datasud.catalog.importers.text import singular
 
@@ -76,3 +77,24 @@ def tag_words(tag: str) -> tuple[str, ...]:
     """The content words of a tag as they would appear among `tokens()` of a text:
     "reseaux-de-transport" -> ("reseau", "transport")."""
     return tuple(tokens(tag.replace("-", " ")))
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def title_template(title: str) -> str:
+    """The title with what changes within a series of datasets masked: numbers (years,
+    codes) and capitalised words after the first (commune and place names): « Budget
+    primitif 2023 de Gap » and « Budget primitif 2024 de Digne » share « budget primitif ».
+    A title mostly in capitals keeps its words (only its numbers are masked)."""
+    words = [w for w in _WORDS.findall(title or "") if not any(c.isdigit() for c in w)]
+    capitalised = [i > 0 and w[:1].isupper() for i, w in enumerate(words)]
+    if sum(capitalised) * 2 <= len(words):
+        words = [w for w, cap in zip(words, capitalised, strict=True) if not cap]
+    return " ".join(tokens(" ".join(words)))
+
+
+def template_key(title: str) -> int:
+    """A 32-bit fingerprint of `title_template` (0: nothing left to compare)."""
+    template = title_template(title)
+    return zlib.crc32(template.encode("utf-8")) if template else 0

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.utils.text import slugify
 
 from datasud.catalog.importers.export_format import FREQUENCIES
 from datasud.catalog.importers.themes import ThemeMatcher, default_matcher
 
 from . import ranking, tagnet
 from .model import SuggestionModel, Weights
-from .text import document_features, fold, tag_words, tokens
+from .text import document_features, fold, tag_words, template_key, tokens
 
 CATALOG_DATA = Path(__file__).resolve().parent.parent / "catalog" / "data"
 csv.field_size_limit(2**31 - 1)
@@ -49,6 +50,7 @@ class Record:
     licence: str = ""      # as written in the export ("Licence Ouverte / Open Licence...")
     frequency: str = ""    # data.gouv.fr vocabulary ("annual", "irregular"...)
     id: str = ""
+    organisation: str = ""  # the producer's slug, as the catalogue importer makes it
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -75,9 +77,15 @@ def read_records(path: Path) -> Iterator[Record]:
                 yield Record(title=(row.get("title") or "").strip(),
                              description=row.get("description") or "", tags=tags,
                              licence=row.get("license") or "",
-                             frequency=row.get("frequency") or "", id=row.get("id") or "")
+                             frequency=row.get("frequency") or "", id=row.get("id") or "",
+                             organisation=organisation_slug(row.get("organization") or ""))
     except (OSError, UnicodeDecodeError, csv.Error, EOFError) as exc:
         raise TrainingError(f"{path.name} illisible : {exc}") from exc
+
+
+def organisation_slug(name: str) -> str:
+    """The slug `catalog.importers.catalog_csv` gives an organisation of that name."""
+    return slugify(name)[:255].strip("-")
 
 
 def split_by_dataset(records: list[Record], test_share: float = 0.2,
@@ -205,7 +213,7 @@ def _train_base(datasud: list[Record], national: list[Record], national_analysed
     title_precision = _match_precision(everything, [title for _c, _w, title in analysed],
                                        tags)
 
-    return SuggestionModel(
+    model = SuggestionModel(
         features=features, idf=idf,
         post_ptr=post_ptr.astype(np.int32), post_doc=pairs_d[order].astype(np.int32),
         post_weight=pairs_w[order].astype(np.float16),
@@ -219,7 +227,23 @@ def _train_base(datasud: list[Record], national: list[Record], national_analysed
         frequency_prior=(frequency_prior / max(1, frequency_prior.sum())).astype(np.float32),
         weights=weights or Weights(),
         meta={"datasud_datasets": len(datasud), "national_datasets": len(national)},
-    ), vectors
+    )
+    index_catalogue_facts(model, datasud)
+    return model, vectors
+
+
+def index_catalogue_facts(model: SuggestionModel, datasud: list[Record]) -> None:
+    """What the model keeps of each indexed DataSud dataset besides its text: its
+    producer (the form and the API know the organisation of a dataset being described)
+    and its title template (`text.title_template`: series of datasets that differ by a
+    year or a commune name)."""
+    producers = sorted({r.organisation for r in datasud if r.organisation})
+    producer_id = {slug: i for i, slug in enumerate(producers)}
+    model.producers = producers
+    model.doc_producer = np.array([producer_id.get(r.organisation, -1) for r in datasud],
+                                  np.int16)
+    model.doc_template = np.array([template_key(r.title) for r in datasud], np.uint32)
+    model.index_facts()
 
 
 def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
@@ -248,35 +272,79 @@ def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
     model.net_out, model.net_bias = out.astype(np.float16), bias.astype(np.float32)
 
 
+def fold_parts(n: int, folds: int = RANKER_FOLDS) -> list[list[int]]:
+    """The ranker's cross-validation folds over `n` DataSud datasets (indices, fixed seed)."""
+    order = list(range(n))
+    random.Random(RANKER_SEED).shuffle(order)
+    return [sorted(order[part::folds]) for part in range(folds)]
+
+
+def fold_model(datasud: list[Record], held: list[int], national: list[Record],
+               national_analysed: list, weights: Weights | None, matcher: ThemeMatcher,
+               net_epochs: int) -> SuggestionModel:
+    """The model trained without the datasets `held` (+ its own network if net_epochs)."""
+    held_set = set(held)
+    kept = [r for i, r in enumerate(datasud) if i not in held_set]
+    inner, vectors = _train_base(kept, national, national_analysed, weights, matcher)
+    if net_epochs > 0:  # its own network, that has not seen the fold either
+        _train_net(inner, kept, vectors[:len(kept)], net_epochs)
+    return inner
+
+
+def fold_evidence(inner: SuggestionModel, records: list[Record]) -> tuple[list, list, list]:
+    """Per tagged record (one the model `inner` was NOT trained on): the evidence rows of
+    its candidate tags, their labels (1: the producer gave the tag) and their names."""
+    rows, labels, names = [], [], []
+    for record in records:
+        if not record.tags:
+            continue
+        ids, vals, words = inner.vectorise(record.title, record.description)
+        docs, sims = inner.neighbours(ids, vals)
+        tags, evidence = inner.candidates(record.title, record.description, "", ids,
+                                          vals, words, docs, sims, record.organisation)
+        truth = set(record.tags)
+        rows.append(evidence)
+        names.append(np.array([inner.tags[t] for t in tags.tolist()], dtype=object))
+        labels.append(np.array([name in truth for name in names[-1].tolist()], float))
+    return rows, labels, names
+
+
 def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[Record],
                   national_analysed: list, weights: Weights | None, matcher: ThemeMatcher,
                   folds: int, net_epochs: int, say) -> ranking.Ranker:
     """Cross-validation: for each fold of `datasud`, a model trained on the other folds
     (+ national) gives the evidence of the fold's candidate tags, labelled by the tags the
     producers actually gave; the ranker learns from all folds at once."""
-    order = list(range(len(datasud)))
-    random.Random(RANKER_SEED).shuffle(order)
-    rows, labels = [], []
-    for part in range(folds):
-        held = sorted(order[part::folds])
-        held_set = set(held)
-        kept = [r for i, r in enumerate(datasud) if i not in held_set]
-        inner, vectors = _train_base(kept, national, national_analysed, weights, matcher)
-        if model.net_emb is not None:  # its own network, that has not seen the fold either
-            _train_net(inner, kept, vectors[:len(kept)], net_epochs)
-        for i in held:
-            record = datasud[i]
-            if not record.tags:
-                continue
-            ids, vals, words = inner.vectorise(record.title, record.description)
-            docs, sims = inner.neighbours(ids, vals)
-            tags, evidence = inner.candidates(record.title, record.description, "", ids,
-                                              vals, words, docs, sims)
-            truth = set(record.tags)
-            rows.append(evidence)
-            labels.append(np.array([inner.tags[t] in truth for t in tags.tolist()], float))
+    evidence = []
+    for part, held in enumerate(fold_parts(len(datasud), folds)):
+        inner = fold_model(datasud, held, national, national_analysed, weights, matcher,
+                           net_epochs if model.net_emb is not None else 0)
+        evidence.append(fold_evidence(inner, [datasud[i] for i in held]))
         say(f"ordonnateur : pli {part + 1}/{folds}")
-    return ranking.fit_ranker(np.concatenate(rows), np.concatenate(labels))
+    # The tags' hit rates: each fold's rows read those of the other folds (a row never
+    # sees its own label); the model keeps those of every fold.
+    counts = [ranking.hit_counts(names, labels) for _rows, labels, names in evidence]
+    for k, (rows, _labels, names) in enumerate(evidence):
+        others = _merge_counts(c for j, c in enumerate(counts) if j != k)
+        for row, name in zip(rows, names, strict=True):
+            ranking.set_hit_rates(row, name, others)
+    model.tag_hit_rate, model.tag_candidacies = ranking.hit_rates(_merge_counts(counts),
+                                                                   model.tags)
+    rows = [row for fold_rows, _labels, _names in evidence for row in fold_rows]
+    labels = [label for _rows, fold_labels, _names in evidence for label in fold_labels]
+    return ranking.fit_ranker(np.concatenate(rows), np.concatenate(labels),
+                              groups=np.array([row.shape[0] for row in rows]),
+                              listwise=ranking.LISTWISE)
+
+
+def _merge_counts(parts) -> dict[str, list[float]]:
+    merged: dict[str, list[float]] = {}
+    for counts in parts:
+        for tag, (given, seen) in counts.items():
+            total = merged.setdefault(tag, [0.0, 0.0])
+            total[0] += given
+            total[1] += seen
+    return merged
 
 
 def _associations(vectors, records: list[Record], tag_index: dict[str, int],

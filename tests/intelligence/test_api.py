@@ -36,6 +36,20 @@ def test_columns_are_optional_and_read(client, territories):
     assert response.json()["territories"][0]["code"] == "84007"
 
 
+ACCM = "communaute-dagglomeration-arles-crau-camargue-montagnette"
+
+
+def test_the_producer_given_brings_its_tags(client, db):
+    """The agglomération of Arles tags nearly all its datasets `france`: told who the
+    producer is, the model proposes it; not told, it does not."""
+    body = {"title": "Aires de jeux"}
+    anonymous = [t["name"] for t in post(client, body).json()["tags"][:5]]
+    given = [t["name"] for t in post(client, {**body, "organisation": ACCM}).json()["tags"][:5]]
+    assert "france" in given and "france" not in anonymous, (given, anonymous)
+    unknown = post(client, {**body, "organisation": "inconnue"}).json()["tags"][:5]
+    assert [t["name"] for t in unknown] == anonymous
+
+
 @pytest.mark.parametrize("body, field", [
     ({}, "title"),
     ({"title": ""}, "title"),
@@ -44,6 +58,7 @@ def test_columns_are_optional_and_read(client, territories):
     ({"title": "ok", "columns": [{"name": "a", "values": ["x"] * 201}]}, "columns.0.values"),
     ({"title": "ok", "columns": [{"name": "a", "values": ["x" * 501]}]}, "columns.0.values.0"),
     ({"title": 3}, "title"),
+    ({"title": "ok", "organisation": "x" * 256}, "organisation"),
 ])
 def test_invalid_input_is_422_with_the_field(client, db, body, field):
     response = post(client, body)

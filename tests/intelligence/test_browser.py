@@ -38,6 +38,18 @@ def test_one_click_accepts_a_suggestion(browser_page, live_server, settings, edi
     assert page.url.endswith("/publier/jeu-de-donnees/")  # never left the page
 
 
+def test_the_script_sends_the_chosen_organisation(browser_page, live_server, settings,
+                                                  editor, organisation, reference,
+                                                  territories):
+    page = browser_page
+    sign_in(page, live_server, settings, editor)
+    page.goto("/publier/jeu-de-donnees/")
+    page.get_by_label("Titre").fill("Aires de jeux")
+    with page.expect_request(lambda r: r.url.endswith("/api/1/suggestions")) as sent:
+        page.get_by_role("button", name="Proposer des thèmes et mots-clés").click()
+    assert sent.value.post_data_json["organisation"] == organisation.slug
+
+
 def test_panel_with_suggestions_is_accessible(chromium, axe_source, live_server,
                                               settings, editor, organisation, reference,
                                               territories):

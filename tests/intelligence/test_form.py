@@ -41,6 +41,26 @@ def test_accepting_a_suggestion_fills_the_form(client, editor, organisation, ref
     assert not Dataset.objects.exists()
 
 
+def test_the_chosen_organisation_weighs_in(client, editor, reference, territories):
+    """The form's organisation is passed on: the one of Arles tags nearly all its datasets
+    `france` (a model that ignored the producer would not propose it for this title)."""
+    from datasud.accounts.models import Membership
+    from datasud.catalog.models import Organisation
+
+    accm = Organisation.objects.create(
+        name="Communauté d'agglomération Arles Crau Camargue Montagnette",
+        slug="communaute-dagglomeration-arles-crau-camargue-montagnette")
+    Membership.objects.create(user=editor, organisation=accm, role=Membership.Role.EDITOR)
+    client.force_login(editor)
+    fields = {"title": "Aires de jeux", "description": "", "suggest": "1"}
+    page = client.post(URL, form_data(accm, **fields)).content.decode()
+    assert 'value="tag:france"' in page
+    assert "suggestion-organisation-slugs" in page and accm.slug in page
+    digne = Organisation.objects.get(slug="ville-de-digne")  # unknown to the model
+    assert 'value="tag:france"' not in client.post(URL, form_data(digne, **fields)
+                                                   ).content.decode()
+
+
 def test_no_title_says_so(client, editor, organisation, reference, territories):
     client.force_login(editor)
     response = client.post(URL, form_data(organisation, title="", suggest="1"))

@@ -31,4 +31,14 @@ def suggestions_panel(form, suggestions=None):
         }
     return {"form": form, "suggestions": suggestions or {}, "rows": rows,
             "theme_ids": {t.slug: t.pk for t in Theme.objects.all()},
-            "licence_ids": {lic.slug: lic.pk for lic in Licence.objects.all()}}
+            "licence_ids": {lic.slug: lic.pk for lic in Licence.objects.all()},
+            "organisation_slugs": _organisation_slugs(form)}
+
+
+def _organisation_slugs(form) -> dict[str, str]:
+    """Primary key -> slug of the organisations the form offers (the script sends the
+    chosen one's slug to the API)."""
+    field = form.fields.get("organisation") if form is not None else None
+    if field is None or not hasattr(field, "queryset"):
+        return {}
+    return {str(pk): slug for pk, slug in field.queryset.values_list("pk", "slug")}

@@ -10,6 +10,8 @@
   var results = panel.querySelector("[data-results]");
   var themeIds = JSON.parse(document.getElementById("suggestion-theme-ids").textContent);
   var licenceIds = JSON.parse(document.getElementById("suggestion-licence-ids").textContent);
+  var slugs = document.getElementById("suggestion-organisation-slugs");
+  var organisationSlugs = slugs ? JSON.parse(slugs.textContent) : {};
 
   function field(name) { return form.elements.namedItem(name); }
 
@@ -131,7 +133,9 @@
       headers: {"Content-Type": "application/json", "Accept": "application/json"},
       credentials: "same-origin",
       body: JSON.stringify({title: title.slice(0, 300),
-                            description: field("description").value.slice(0, 20000)})
+                            description: field("description").value.slice(0, 20000),
+                            // The producer's other datasets say which tags it uses.
+                            organisation: organisationSlugs[(field("organisation") || {}).value] || ""})
     }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();

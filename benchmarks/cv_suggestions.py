@@ -1,0 +1,201 @@
+"""Tag suggestions measured by cross-validation INSIDE the benchmark's training split only
+(the 1,905 DataSud datasets of `bench_suggestions.py`); the held-out split is never read
+into a metric here, so that model choices made on these figures do not leak it.
+
+    .venv/bin/python benchmarks/cv_suggestions.py [--cache /tmp/suggestions-cv]
+
+The ranker's own folds (`training.fold_parts`) are reused: each fold's evidence comes
+from a model trained without that fold (cached in `--cache`: the slow part), then, for
+each fold in turn, a ranker is fitted on the evidence of the OTHER folds and ranks the
+candidates of this one. Prints P@5 (standard), P@5 capped and R@5 over the folds.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datasud.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from datasud.catalog.importers.themes import default_matcher  # noqa: E402
+from datasud.intelligence import ranking, tagnet, training  # noqa: E402
+from datasud.intelligence.model import SuggestionModel  # noqa: E402
+
+
+def fold_models(train, national, cache: Path) -> list[tuple[list[int], SuggestionModel]]:
+    """(held indices, model trained without them) per fold, from `cache` when there."""
+    cache.mkdir(parents=True, exist_ok=True)
+    matcher = default_matcher()
+    national_analysed = None
+    out = []
+    for part, held in enumerate(training.fold_parts(len(train))):
+        path = cache / f"fold{part}.npz"
+        if not path.exists():
+            if national_analysed is None:
+                national_analysed = [training._analyse(r) for r in national]
+            started = time.process_time()
+            inner = training.fold_model(train, held, national, national_analysed, None,
+                                        matcher, tagnet.EPOCHS)
+            inner.save(path)
+            print(f"fold {part}: trained in {time.process_time() - started:.0f} s CPU",
+                  file=sys.stderr, flush=True)
+        inner = SuggestionModel.load(path)
+        held_set = set(held)
+        training.index_catalogue_facts(inner, [r for i, r in enumerate(train)
+                                               if i not in held_set])
+        out.append((held, inner))
+    return out
+
+
+def fold_rows(train, models, cache: Path) -> list[dict[str, np.ndarray]]:
+    """Per fold: the evidence rows of its tagged records (every candidate source on), their
+    labels, the number of rows and of true tags of each record; cached in `cache` under
+    a fingerprint of the evidence list (delete it after changing how evidence is made)."""
+    path = cache / f"evidence-{len(ranking.FEATURES)}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return [{key: data[f"{k}_{key}"] for key in ("x", "y", "groups", "truth", "names")}
+                    for k in range(len(models))]
+    folds = []
+    for held, inner in models:
+        records = [train[i] for i in held if train[i].tags]
+        rows, labels, names = training.fold_evidence(inner, records)
+        folds.append({"x": np.concatenate(rows), "y": np.concatenate(labels),
+                      "names": np.concatenate(names).astype(str),
+                      "groups": np.array([row.shape[0] for row in rows]),
+                      "truth": np.array([len(r.tags) for r in records])})
+    np.savez(path, **{f"{k}_{key}": value for k, fold in enumerate(folds)
+                      for key, value in fold.items()})
+    return folds
+
+
+def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
+    """Rows that the neighbours, the associations or the tag words propose (the candidates
+    of the previous model), or one of the new `sources` ("producer", "template")."""
+    f = ranking.FEATURES
+    keep = (x[:, f.index("knn")] > 0) | (x[:, f.index("assoc")] > 0) | (
+        x[:, f.index("match")] > 0)
+    for source in sources:
+        keep |= x[:, f.index(f"{source}_share")] > 0
+    return keep
+
+
+def cv_scores(folds, dropped: tuple[str, ...] = (),
+              new_sources: tuple[str, ...] = ("producer", "template"),
+              listwise: float = 0.0, **fit) -> dict:
+    """Nested cross-validation of the ranker: for each fold, a ranker fitted on the other
+    folds' rows ranks this fold's candidates. `dropped`: evidence columns set to 0 (an
+    ablation); `new_sources`: the new candidate sources kept ("producer", "template");
+    `listwise`: the weight of the ranker's listwise term; `fit`: more arguments of
+    `ranking.fit_ranker`. P@5, P@5 capped, R@5 over the folds."""
+    zero = [ranking.FEATURES.index(name) for name in dropped]
+    counts = [ranking.hit_counts([fold["names"]], [fold["y"]]) for fold in folds]
+    prepared = []
+    for fold in folds:
+        x, y, groups = fold["x"].copy(), fold["y"], fold["groups"]
+        x[:, zero] = 0.0
+        group_of = np.repeat(np.arange(groups.size), groups)
+        keep = _proposed(fold["x"], new_sources)
+        x, y, group_of = x[keep], y[keep], group_of[keep]
+        prepared.append((x, y, np.bincount(group_of, minlength=groups.size), group_of,
+                         fold["truth"], keep))
+    p = pc = r = 0.0
+    n = 0
+    hit_rate = "hit_rate" not in dropped
+    for k, (x_k, y_k, _groups_k, group_of_k, truth, _keep) in enumerate(prepared):
+        others = [e for j, e in enumerate(prepared) if j != k]
+        if hit_rate:  # as `training._train_ranker` does, within the folds other than k
+            inside = [j for j in range(len(folds)) if j != k]
+            for j, e in zip(inside, others, strict=True):
+                ranking.set_hit_rates(e[0], folds[j]["names"][e[5]], training._merge_counts(
+                    counts[i] for i in inside if i != j))
+            ranking.set_hit_rates(x_k, folds[k]["names"][prepared[k][5]],
+                                  training._merge_counts(counts[i] for i in inside))
+        ranker = ranking.fit_ranker(np.concatenate([e[0] for e in others]),
+                                    np.concatenate([e[1] for e in others]),
+                                    groups=np.concatenate([e[2] for e in others]),
+                                    listwise=listwise, **fit)
+        scores = ranker.probabilities(x_k)
+        # Best first within each record: by record, then by decreasing score.
+        order = np.lexsort((-scores, group_of_k))
+        ranked_group = group_of_k[order]
+        start = np.searchsorted(ranked_group, ranked_group, side="left")
+        top = (np.arange(order.size) - start) < 5
+        hits = np.bincount(ranked_group[top], weights=y_k[order][top], minlength=truth.size)
+        p += float((hits / 5).sum())
+        pc += float((hits / np.minimum(5, truth)).sum())
+        r += float((hits / truth).sum())
+        n += truth.size
+    return {"p5": p / n, "p5_capped": pc / n, "r5": r / n, "datasets": n}
+
+
+# The evidence added this round, by idea (`ranking.FEATURES`).
+GROUPS = {
+    "producer": ("producer_share", "producer_rank", "producer_known", "producer_knn"),
+    "template": ("template_share", "template_n"),
+    "ranks": ("knn_rank", "expected_tags"),
+    "cooc": ("cooc_net_top", "cooc_knn_top"),
+    "hitrate": ("hit_rate", "candidacies"),
+}
+
+
+def variant(name: str) -> dict:
+    """Keyword arguments of `cv_scores` for a variant: "before" (the evidence of the
+    previous model), "all", "+group" (before + one group), "-group" (all but one group);
+    suffixes "@0.5" give the listwise weight, "/32" the ranker's hidden units, "*600" its
+    epochs, "~1" its random seed, in that order ("all@0.5/32*600~1")."""
+    fit = {}
+    for mark, key, kind in (("~", "seed", int), ("*", "epochs", int), ("/", "hidden", int)):
+        name, _sep, value = name.partition(mark)
+        if value:
+            fit[key] = kind(value)
+    name, _sep, listwise = name.partition("@")
+    if name == "before":
+        used = set()
+    elif name == "all":
+        used = set(GROUPS)
+    elif name[:1] == "+":
+        used = {name[1:]}
+    elif name[:1] == "-":
+        used = set(GROUPS) - {name[1:]}
+    else:
+        raise SystemExit(f"variante inconnue : {name}")
+    dropped = tuple(f for group in GROUPS if group not in used for f in GROUPS[group])
+    return {"dropped": dropped, "new_sources": tuple(sorted(used & {"producer", "template"})),
+            "listwise": float(listwise or 0.0), **fit}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=Path("/work/shared/data/catalog"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/suggestions-cv"))
+    parser.add_argument("--variants", default="before,all",
+                        help="comma-separated: before, all, +group, -group (groups: "
+                             f"{', '.join(GROUPS)}), each with an optional @listwise weight")
+    args = parser.parse_args()
+    datasud = list(training.read_records(args.data / "datasud-datasets.csv"))
+    train, _held_out = training.split_by_dataset(datasud)  # the held-out part stays unread
+    del _held_out
+    national = list(training.read_records(args.data / "datagouv-sample-60k.csv.gz"))
+    folds = fold_rows(train, fold_models(train, national, args.cache), args.cache)
+    for name in args.variants.split(","):
+        started = time.process_time()
+        scores = cv_scores(folds, **variant(name))
+        print(f"{name}: training-split CV ({len(folds)} folds, {scores['datasets']} tagged "
+              f"datasets): P@5 {scores['p5']:.4f}, P@5 capped {scores['p5_capped']:.4f}, "
+              f"R@5 {scores['r5']:.4f} ({time.process_time() - started:.0f} s CPU)",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
