@@ -244,27 +244,9 @@ class MobilityModel:
                 rows.append(self.index[fiche])
                 cols.append(item_ids.setdefault(c, len(item_ids)))
                 vals.append(v / norm)
-        similarity = np.zeros(n * n)
-        if rows:
-            rows_a, cols_a, vals_a = np.array(rows), np.array(cols), np.array(vals)
-            order = np.argsort(cols_a, kind="stable")
-            rows_a, cols_a, vals_a = rows_a[order], cols_a[order], vals_a[order]
-            starts = np.searchsorted(cols_a, np.arange(len(item_ids)))
-            sizes = np.diff(np.append(starts, len(cols_a)))[cols_a]
-            first = np.repeat(np.arange(len(cols_a)), sizes)
-            second = (
-                np.repeat(starts[cols_a], sizes)
-                + np.arange(len(first))
-                - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            )
-            similarity = np.bincount(
-                rows_a[first] * n + rows_a[second],
-                weights=vals_a[first] * vals_a[second],
-                minlength=n * n,
-            )
-        similarity = similarity.reshape(n, n).astype(np.float32)
-        np.fill_diagonal(similarity, 0)
-        return similarity
+        return pairs.pair_sums(
+            np.array(rows, np.int64), np.array(cols, np.int64), np.array(vals), n
+        )
 
     @staticmethod
     def _jaccard(groups: list[set[str]]) -> np.ndarray:
