@@ -357,7 +357,7 @@ class _Search:
         """The datasets of one page, with their related rows loaded (`total`, if known, the
         number of matching datasets: it helps choose how to read the filters)."""
         if sort != "relevance":
-            datasets = self.datasets()
+            datasets = catalogue = self.datasets()
             if self.terms:
                 sql, params = self.backend.matches(self.terms, self.any_word)
                 datasets = datasets.filter(id__in=RawSQL(sql, params))
@@ -371,8 +371,10 @@ class _Search:
                 return _sql(datasets.order_by(*SORTS[sort])
                             .values_list("id")[offset:offset + limit])
 
-            sql, params = (build() if self.terms
-                           else self._sql(("sorted", sort, offset, limit), build))
+            # Only the catalogue's SQL is kept for later searches: the index's carries the
+            # ids of the filters' values, looked up for this search.
+            sql, params = (self._sql(("sorted", sort, offset, limit), build)
+                           if datasets is catalogue and not self.terms else build())
             return load_page([row[0] for row in self.backend.query(sql, params)],
                              self.backend)
         # Ranking happens in the database, which returns only the page's ids.

@@ -331,3 +331,22 @@ def test_sorted_pages_read_the_filters_from_the_index_as_from_the_catalogue(
     second = search(sort=sort, page_size=2, page=2, **filters)
     with transaction.atomic():
         assert ids(second) == ids(search(sort=sort, page_size=2, page=2, **filters))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_from_the_index_leaves_no_sql_for_later_searches(catalogue, search,
+                                                                     committed_index):
+    """The index's SQL of a page carries the ids of the filters' values, looked up for
+    that search: later searches with the same filters (here inside a transaction, which
+    reads the catalogue, after the tag was made again under a new id) must not reuse it."""
+    from datasud.catalog.models import Tag
+
+    assert [d.title for d in search(tags=["vélo"], sort="title").datasets] == [
+        "Pistes cyclables de Marseille"]
+    with transaction.atomic():
+        velo = Dataset.objects.get(pk=catalogue["velo"].pk)
+        Tag.objects.filter(name="vélo").delete()
+        velo.tags.add(Tag.objects.create(name="vélo"))
+        indexing.reindex([velo.pk])
+        assert [d.title for d in search(tags=["vélo"], sort="title").datasets] == [
+            "Pistes cyclables de Marseille"]
