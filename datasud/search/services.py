@@ -241,11 +241,7 @@ class _Search:
                 # and the others, listed once whichever base reads them (all unfiltered).
                 visible = self.datasets(skip)
                 if not unlisted:
-                    sql, cte_params = _sql(_unlisted(visible).values_list(
-                        "id", "organisation_id", "licence_id"))
-                    ctes.append(f"{UNLISTED}(id, organisation_id, licence_id) AS "
-                                f"{materialized} ({self.backend.listing(sql)})")
-                    params += cte_params
+                    self._unlisted_cte(UNLISTED, skip, ctes, params)
                     unlisted = True
                 sql, public_params = _sql(visible.public().values_list("id"))
                 sources[name] = facet_counts.Counted(
@@ -257,7 +253,8 @@ class _Search:
             if within is not None:
                 # The public datasets from the totals within that value; a signed-in
                 # user's drafts and private datasets with it, listed and added.
-                extra = self._unlisted_cte(name, skip, ctes, params) if signed_in else None
+                extra = (self._unlisted_cte(f"{UNLISTED}_{name}", skip, ctes, params)
+                         if signed_in else None)
                 sources[name] = facet_counts.Counted(scopes=scopes, within=within, extra=extra)
                 continue
             if self.terms:
@@ -272,10 +269,9 @@ class _Search:
                 # datasets, from the catalogue: the two never overlap.
                 sql, base_params = indexed
                 if signed_in:
-                    others, others_params = _sql(_unlisted(self.datasets(skip)).values_list(
-                        "id", "organisation_id", "licence_id"))
+                    others, others_params = self._unlisted_listing(skip)
                     sql = (f"SELECT * FROM ({sql}) AS public_part UNION ALL SELECT * FROM "
-                           f"({self.backend.listing(others)}) AS other_part")
+                           f"({others}) AS other_part")
                     base_params = base_params + others_params
             else:
                 sql, base_params = self._sql(("listing", skip), lambda skip=skip: _sql(
@@ -288,16 +284,21 @@ class _Search:
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
                                   base_of, selected, facet_limit, self.backend)
 
-    def _unlisted_cte(self, name: str, skip: str | None, ctes: list[str],
-                      params: list) -> str:
-        """Add to `ctes` (and `params`) a CTE listing the user's visible datasets outside
-        the public catalogue (drafts, private ones) that match the filters but `skip`'s;
-        returns its name."""
-        cte = f"{UNLISTED}_{name}"
-        sql, cte_params = _sql(_unlisted(self.datasets(skip)).values_list(
+    def _unlisted_listing(self, skip: str | None) -> tuple[str, list]:
+        """SQL listing (id, organisation_id, licence_id) of the user's visible datasets
+        outside the public catalogue (drafts, private ones) that match the filters but
+        `skip`'s, read from the visibility index."""
+        sql, params = _sql(_unlisted(self.datasets(skip)).values_list(
             "id", "organisation_id", "licence_id"))
+        return self.backend.listing(sql), params
+
+    def _unlisted_cte(self, cte: str, skip: str | None, ctes: list[str],
+                      params: list) -> str:
+        """Add to `ctes` (and `params`) the CTE `cte` of `_unlisted_listing(skip)`;
+        returns its name."""
+        sql, cte_params = self._unlisted_listing(skip)
         ctes.append(f"{cte}(id, organisation_id, licence_id) AS "
-                    f"{self.backend.materialized} ({self.backend.listing(sql)})")
+                    f"{self.backend.materialized} ({sql})")
         params += cte_params
         return cte
 
