@@ -35,7 +35,9 @@ def table(result: dict) -> str:
     lines = [f"### {result['database']}", "",
              "| catalogue | measure | n | p50 (ms) | p95 (ms) |", "|---|---|---|---|---|"]
     for row in result["rows"]:
-        if "seconds" in row:
+        if "value" in row:  # a figure that is not a time (a size)
+            lines.append(f"| {row['n']} | {row['measure']} | | {row['value']} | |")
+        elif "seconds" in row:
             lines.append(f"| {row['n']} | {row['measure']} | | {row['seconds']} s | |")
         else:
             lines.append(f"| {row['catalogue']} | {row['measure']} | {row['n']} | "

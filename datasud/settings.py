@@ -240,6 +240,12 @@ LINKCHECK_MAX_PER_RUN = int(os.environ.get("DATASUD_LINKCHECK_MAX_PER_RUN", "500
 # while it goes on; a run whose process died blocks the next one this long at most.
 LINKCHECK_LEASE_SECONDS = float(os.environ.get("DATASUD_LINKCHECK_LEASE_SECONDS", "300"))
 
+# Search counts the facets of large sets from the index's facet rows held in memory by each
+# process (datasud/search/columns.py, about 15 MB at 60,000 datasets), rebuilt after index
+# writes: "background" (in a thread, searches count in SQL meanwhile), "inline" (by the
+# search that finds the copy stale: tests), or "off" (always in SQL).
+SEARCH_FACET_COLUMNS = os.environ.get("DATASUD_SEARCH_FACET_COLUMNS", "background")
+
 # E-mail (sign-up confirmation, password reset, membership requests). The default prints
 # messages on the console, so `make run` works without a mail server.
 EMAIL_BACKEND = os.environ.get("DATASUD_EMAIL_BACKEND",

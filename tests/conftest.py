@@ -25,6 +25,16 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def facet_columns_built_inline():
+    """Searches build their in-memory facet columns (datasud/search/columns.py) in the
+    search that finds them stale, not in a background thread that would outlive a test
+    and its database; tests/search/test_columns.py checks the background mode itself."""
+    from django.conf import settings
+
+    settings.SEARCH_FACET_COLUMNS = "inline"
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """PostgreSQL: the test database's commits do not wait for the disk.

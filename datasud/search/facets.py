@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.utils.translation import gettext
 
@@ -29,6 +30,7 @@ from datasud.catalog.models import Licence, Organisation, Tag, Theme
 from datasud.territories.models import Territory
 
 from .backends import SearchBackend
+from .columns import FacetColumns, top_codes
 from .models import DatasetFacet, FacetCount, FacetPairCount
 from .query import FACETS, FacetValue
 from .text import unaccent
@@ -49,6 +51,10 @@ PARTNER = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' EN
 # per row of the totals instead, SQLite (without statistics) and PostgreSQL (unsure how many
 # rows one value has within another) read every producer for each of hundreds of rows.
 PARTNERS = "search_partners"
+# Rows counted in memory that a statement takes as parameters, at most (4 each, under
+# SQLite's 32,766): beyond, when many values tie at a facet's last place (thousands of
+# tags found once), the set is counted in SQL instead.
+MAX_ROWS_GIVEN = 5000
 
 
 @dataclass
@@ -66,6 +72,9 @@ class Counted:
     # The public catalogue narrowed to one value (facet, selected value: a slug, a format)
     # of a facet of `FacetPairCount.WITHIN_FACETS`: read from `FacetPairCount`.
     within: tuple[str, str] | None = None
+    # Rows (facet, value, n) counted already (see `_counted_in_memory`): each facet's
+    # values that may make its first ones, ties and selected values included.
+    rows: list[tuple[str, str, int]] | None = None
 
 
 def _table(model) -> str:
@@ -239,25 +248,108 @@ def _facet_sql(facet: str, base: str, live: bool) -> str:
     return f"SELECT c.value AS value, c.value AS label, c.n FROM top c WHERE {where}"
 
 
+def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Counted],
+                       wanted: dict[str, list[str]], selected: dict[str, list[str]],
+                       limit: int, backend: SearchBackend,
+                       columns: FacetColumns) -> dict[str, Counted]:
+    """`sources`, those listed in SQL (`cte`) counted here instead: their datasets' ids,
+    producers and licences listed by one statement, the other facets counted from
+    `columns`, the index's rows held in memory. Each facet keeps the values that may make
+    its first `limit` (ties at the last place included) and its selected values, and the
+    partner facet its two rows, so that `count` ranks and labels them as it would have."""
+    live = [name for name in wanted if sources[name].cte is not None]
+    parts = [f"SELECT '{name}', id, organisation_id, licence_id FROM {sources[name].cte}"
+             for name in live]
+    params = list(with_params)
+    parts.append(f"SELECT 'partners', id, NULL, NULL FROM {_table(Organisation)} "
+                 f"WHERE partnership_signed_on IS NOT NULL")
+    for facet, values in selected.items():
+        if values and facet in SELECTED_IDS:
+            model, column = SELECTED_IDS[facet]
+            parts.append(f"SELECT 'kept {facet}', id, NULL, NULL FROM {_table(model)} "
+                         f"WHERE {column} IN ({_marks(values)})")
+            params += values
+    sql = " UNION ALL ".join(parts)
+    listed: dict[str, list[tuple]] = {}
+    for row in backend.query(f"{with_sql} {sql}" if with_sql else sql, params):
+        listed.setdefault(row[0], []).append(row[1:])
+    partners = {row[0] for row in listed.get("partners", [])}
+    kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
+            for facet in SELECTED_IDS}
+    kept["format"] = set(selected.get("format", []))
+    counted, rows_given = dict(sources), 0
+    for name in live:
+        rows = np.array(listed.get(name, []), dtype=object).reshape(-1, 3)
+        ids = rows[:, 0].astype(np.int64)
+        found: list[tuple[str, str, int]] = []
+        needs = wanted[name]
+        if "" in needs:
+            found.append(("", "", len(ids)))
+        for facet, column in (("organisation", 1), ("licence", 2)):
+            if facet in needs or (facet == "organisation" and "partner" in needs):
+                given = [value for value in rows[:, column] if value is not None]
+                values, counts = np.unique(np.array(given, dtype=np.int64),
+                                           return_counts=True)
+                if facet == "organisation" and "partner" in needs:
+                    of_partners = int(counts[np.isin(values, list(partners))].sum())
+                    found += [("partner", "true", of_partners),
+                              ("partner", "false", int(counts.sum()) - of_partners)]
+                if facet in needs:
+                    wanted_ids = {i for i, value in enumerate(values.tolist())
+                                  if str(value) in kept[facet]}
+                    found += [(facet, str(int(values[i])), int(counts[i]))
+                              for i in top_codes(np.arange(len(values)), counts, limit,
+                                                 wanted_ids)]
+        linked = [facet for facet in needs if facet in LINKED]
+        if linked:
+            counts = columns.counts(ids)
+            for facet in linked:
+                found += [(facet, value, n)
+                          for value, n in columns.rows(counts, facet, limit, kept[facet])]
+        counted[name] = Counted(rows=found)
+        rows_given += len(found)
+    if rows_given > MAX_ROWS_GIVEN:
+        return sources  # counted in SQL after all (see MAX_ROWS_GIVEN)
+    return counted
+
+
+def _counted_rows(name: str, rows: list[tuple[str, str, int]]) -> tuple[str, list]:
+    """Rows (base, facet, value, n) of the counts `rows` (facet, value, n) of the set
+    `name`, given as parameters."""
+    if not rows:
+        return f"SELECT '{name}', '', '', 0 WHERE 1 = 0", []
+    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    params = [item for facet, value, n in rows for item in (name, facet, value, n)]
+    return f"SELECT * FROM (VALUES {marks}) AS rows_{name}", params
+
+
 def count(with_sql: str, with_params: list, sources: dict[str, Counted],
           base_of: dict[str, str], selected: dict[str, list[str]], limit: int,
-          backend: SearchBackend) -> tuple[int, dict[str, list[FacetValue]]]:
+          backend: SearchBackend,
+          columns: FacetColumns | None = None) -> tuple[int, dict[str, list[FacetValue]]]:
     """The number of matching datasets and the facets, as `SearchResult` holds them.
 
     `with_sql` is a `WITH ...` clause (or "") defining the CTEs that `sources` name; the set
     named `base` holds the matching datasets, and `base_of` says which set each facet with
     a selection is counted over (the others: `base`). Each facet keeps its `limit` biggest
     values, plus its selected values whatever their count. With `limit` 0, only the total.
+    Given `columns` (the index's facet rows in memory, see `columns`), the sets listed in
+    SQL are counted from them, by a statement more.
     """
     materialized = backend.materialized
     facets = FACETS if limit > 0 else []
     wanted: dict[str, list[str]] = {BASE: [""]}
     for facet in facets:
         wanted.setdefault(base_of.get(facet, BASE), []).append(facet)
+    if columns is not None and facets and any(sources[name].cte for name in wanted):
+        sources = _counted_in_memory(with_sql, with_params, sources, wanted, selected,
+                                     max(limit, 1), backend, columns)
     counted, params = [], list(with_params)
     for name, needs in wanted.items():
         source = sources[name]
-        if source.cte is not None:
+        if source.rows is not None:
+            sql, sql_params = _counted_rows(name, source.rows)
+        elif source.cte is not None:
             sql, sql_params = _counted_live(name, source.cte, needs)
         else:
             top = {facet: (max(limit, 1), _kept_sql(facet, selected.get(facet, [])))

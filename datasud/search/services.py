@@ -24,6 +24,7 @@ from datasud.catalog.models import Dataset
 from . import cache, spelling, synonyms
 from . import facets as facet_counts
 from .backends import SearchBackend, get_backend
+from .columns import facet_columns
 from .documents import PUBLIC, PUBLIC_ARCHIVED
 from .filters import filter_datasets, indexed_checks_sql, indexed_ids_sql, indexed_set_sql
 from .models import FacetCount, FacetPairCount
@@ -83,14 +84,14 @@ def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchRe
     token = cache.committed_token()
     suggestion = spelling.suggest(query.q, typed, token) if typed else None
     search = _Search(user, query, synonyms.expand(typed) if hybrid else typed, get_backend(),
-                     use_totals=token is not None)
+                     token=token)
     total, facets, relaxed = search.counted(token, facet_limit)
     corrected = False
     if (suggestion is not None and suggestion.unknown and hybrid and query.correct
             and (total == 0 or relaxed)):
         fixed = replace(query, q=suggestion.q)
         other = _Search(user, fixed, synonyms.expand(parse_query(fixed.q)), search.backend,
-                        use_totals=token is not None)
+                        token=token)
         found = other.counted(token, facet_limit)
         if found[0] and (total == 0 or not found[2]):
             search, query, corrected = other, fixed, True
@@ -100,7 +101,7 @@ def search_datasets(user, query: SearchQuery, facet_limit: int = 10) -> SearchRe
         fixed = replace(query, q=suggestion.q)
         other = _Search(user, fixed, synonyms.expand(parse_query(fixed.q)) if hybrid
                         else parse_query(fixed.q), search.backend,
-                        use_totals=token is not None)
+                        token=token)
         if not other.finds_any():
             suggestion = None
     sort = query.sort
@@ -122,7 +123,7 @@ def count_datasets(user, query: SearchQuery,
     typed = parse_query(query.q)
     terms = synonyms.expand(typed) if query.ranking != "texte" else typed
     token = cache.committed_token()
-    search = _Search(user, query, terms, get_backend(), use_totals=token is not None)
+    search = _Search(user, query, terms, get_backend(), token=token)
     total, facets, _ = search.counted(token, facet_limit)
     return total, facets
 
@@ -131,13 +132,16 @@ class _Search:
     """One search's SQL: the text match, the visible and filtered datasets, their page."""
 
     def __init__(self, user, query: SearchQuery, terms: Terms, backend: SearchBackend,
-                 use_totals: bool = False):
+                 token: str | None = None):
         self.user = user
         self.query = query
         self.terms = terms
         self.backend = backend
-        # Counts of the public catalogue may come from `FacetCount`.
-        self.use_totals = use_totals
+        # The index's committed token (`cache.committed_token`): with one, counts of the
+        # public catalogue may come from `FacetCount`, and of listed sets from the index's
+        # facet rows held in memory (`columns`).
+        self.token = token
+        self.use_totals = token is not None
         self.any_word = False
         self._datasets: dict[str | None, QuerySet] = {}
 
@@ -282,7 +286,8 @@ class _Search:
             sources[name] = facet_counts.Counted(cte=name)
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
-                                  base_of, selected, facet_limit, self.backend)
+                                  base_of, selected, facet_limit, self.backend,
+                                  facet_columns.current(self.token))
 
     def _unlisted_listing(self, skip: str | None) -> tuple[str, list]:
         """SQL listing (id, organisation_id, licence_id) of the user's visible datasets

@@ -2,9 +2,11 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from datasud.catalog.models import Dataset, Licence, Organisation, Resource, Tag, Theme
-from datasud.search import indexing
+from datasud.search import cache, indexing
+from datasud.search.backends import get_backend
 from datasud.search.services import SearchQuery, search_datasets
 from datasud.territories.models import Territory
 
@@ -106,3 +108,13 @@ def search():
 
     return run
 
+
+@pytest.fixture
+def committed_index():
+    """For transactional tests: the cache, the running totals and the in-memory facet
+    columns are used only outside transactions, under the index's token. Flushing the
+    database between such tests leaves the index tables alone, hence the clean-up."""
+    cache.renew_token()
+    yield
+    with transaction.atomic():
+        get_backend().clear()

@@ -1,19 +1,7 @@
 """Anonymous counts are cached, and no longer served once the index changes."""
 import pytest
-from django.db import transaction
 
-from datasud.search import cache, indexing
-from datasud.search.backends import get_backend
-
-
-@pytest.fixture
-def committed_index():
-    # Transactional tests: the cache is only used outside transactions. Flushing the
-    # database between such tests leaves the index tables alone, hence the clean-up.
-    cache.renew_token()
-    yield
-    with transaction.atomic():
-        get_backend().clear()
+from datasud.search import indexing
 
 
 @pytest.mark.django_db(transaction=True)

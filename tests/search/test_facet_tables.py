@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from datasud.catalog import services
 from datasud.catalog.models import Dataset, Licence
-from datasud.search import cache, indexing
-from datasud.search.backends import get_backend
+from datasud.search import indexing
 from datasud.search.models import DatasetFacet, FacetCount, FacetPairCount
 
 from .helpers import counts
@@ -165,17 +164,6 @@ def test_rebuild_and_remove_keep_the_totals_exact(catalogue, make_dataset):
     assert totals() == recount()
     assert pairs() == recount_pairs()
     assert totals()[(PUBLIC, "", "")] == before[(PUBLIC, "", "")]
-
-
-@pytest.fixture
-def committed_index():
-    # Transactional tests: the running totals (like the cache) are read only outside
-    # transactions. Flushing the database between such tests leaves the full-text index
-    # alone, hence the clean-up.
-    cache.renew_token()
-    yield
-    with transaction.atomic():
-        get_backend().clear()
 
 
 def facets_of(result) -> dict:
