@@ -250,29 +250,40 @@ def _facet_sql(facet: str, base: str, live: bool) -> str:
 
 def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Counted],
                        wanted: dict[str, list[str]], selected: dict[str, list[str]],
-                       limit: int, backend: SearchBackend,
-                       columns: FacetColumns) -> dict[str, Counted]:
+                       limit: int, backend: SearchBackend, columns: FacetColumns,
+                       scores: str | None = None,
+                       scored: list | None = None) -> dict[str, Counted]:
     """`sources`, those listed in SQL (`cte`) counted here instead: their datasets' ids,
     producers and licences listed by one statement, the other facets counted from
     `columns`, the index's rows held in memory. Each facet keeps the values that may make
     its first `limit` (ties at the last place included) and its selected values, and the
-    partner facet its two rows, so that `count` ranks and labels them as it would have."""
+    partner facet its two rows, so that `count` ranks and labels them as it would have.
+    With `scores`, `base` has a column `score` too (the text match's), and its datasets
+    are added to `scored` as (id, score)."""
     live = [name for name in wanted if sources[name].cte is not None]
-    parts = [f"SELECT '{name}', id, organisation_id, licence_id FROM {sources[name].cte}"
-             for name in live]
+    parts = []
+    for name in live:
+        cte = sources[name].cte
+        if name == BASE and scores is not None:
+            parts.append(f"SELECT '{name}', id, organisation_id, licence_id, score "
+                         f"FROM {cte}")
+        else:
+            parts.append(f"SELECT '{name}', id, organisation_id, licence_id, NULL FROM {cte}")
     params = list(with_params)
-    parts.append(f"SELECT 'partners', id, NULL, NULL FROM {_table(Organisation)} "
+    parts.append(f"SELECT 'partners', id, NULL, NULL, NULL FROM {_table(Organisation)} "
                  f"WHERE partnership_signed_on IS NOT NULL")
     for facet, values in selected.items():
         if values and facet in SELECTED_IDS:
             model, column = SELECTED_IDS[facet]
-            parts.append(f"SELECT 'kept {facet}', id, NULL, NULL FROM {_table(model)} "
+            parts.append(f"SELECT 'kept {facet}', id, NULL, NULL, NULL FROM {_table(model)} "
                          f"WHERE {column} IN ({_marks(values)})")
             params += values
     sql = " UNION ALL ".join(parts)
     listed: dict[str, list[tuple]] = {}
     for row in backend.query(f"{with_sql} {sql}" if with_sql else sql, params):
-        listed.setdefault(row[0], []).append(row[1:])
+        listed.setdefault(row[0], []).append(row[1:4])
+        if row[4] is not None and scored is not None:
+            scored.append((row[1], float(row[4])))
     partners = {row[0] for row in listed.get("partners", [])}
     kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
             for facet in SELECTED_IDS}
@@ -325,8 +336,9 @@ def _counted_rows(name: str, rows: list[tuple[str, str, int]]) -> tuple[str, lis
 
 def count(with_sql: str, with_params: list, sources: dict[str, Counted],
           base_of: dict[str, str], selected: dict[str, list[str]], limit: int,
-          backend: SearchBackend,
-          columns: FacetColumns | None = None) -> tuple[int, dict[str, list[FacetValue]]]:
+          backend: SearchBackend, columns: FacetColumns | None = None,
+          scores: str | None = None,
+          scored: list | None = None) -> tuple[int, dict[str, list[FacetValue]]]:
     """The number of matching datasets and the facets, as `SearchResult` holds them.
 
     `with_sql` is a `WITH ...` clause (or "") defining the CTEs that `sources` name; the set
@@ -334,7 +346,9 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
     a selection is counted over (the others: `base`). Each facet keeps its `limit` biggest
     values, plus its selected values whatever their count. With `limit` 0, only the total.
     Given `columns` (the index's facet rows in memory, see `columns`), the sets listed in
-    SQL are counted from them, by a statement more.
+    SQL are counted from them, by a statement more; with `scores` (see
+    `_counted_in_memory`), that statement also lists the matching datasets' scores into
+    `scored`.
     """
     materialized = backend.materialized
     facets = FACETS if limit > 0 else []
@@ -343,7 +357,7 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
         wanted.setdefault(base_of.get(facet, BASE), []).append(facet)
     if columns is not None and facets and any(sources[name].cte for name in wanted):
         sources = _counted_in_memory(with_sql, with_params, sources, wanted, selected,
-                                     max(limit, 1), backend, columns)
+                                     max(limit, 1), backend, columns, scores, scored)
     counted, params = [], list(with_params)
     for name, needs in wanted.items():
         source = sources[name]

@@ -62,14 +62,15 @@ class SearchBackend(ABC):
         join over every visible dataset."""
         return sql
 
-    def visible_matches(self, matches: str, rows: str) -> str:
+    def visible_matches(self, matches: str, rows: str, scored: bool = False) -> str:
         """SQL listing (id, organisation_id, licence_id) of the datasets of the CTE
         `matches` (column id) that `rows` lets through: a query of those columns of the
         catalogue, with the visibility rules and filters, for the dataset whose id is in
-        `{matches}.id`."""
+        `{matches}.id`. With `scored`, a fourth column: the match's `score`."""
         from datasud.catalog.models import Dataset
 
-        return (f"SELECT d.id, d.organisation_id, d.licence_id FROM {matches} "
+        score = f", {matches}.score" if scored else ""
+        return (f"SELECT d.id, d.organisation_id, d.licence_id{score} FROM {matches} "
                 f"JOIN {Dataset._meta.db_table} d ON d.id = {matches}.id "
                 f"WHERE EXISTS ({rows})")
 

@@ -136,12 +136,13 @@ class PostgresBackend(SearchBackend):
         # primary-key probe each. OFFSET 0 keeps the subquery a per-match probe.
         return f"{sql} OFFSET 0"
 
-    def visible_matches(self, matches: str, rows: str) -> str:
+    def visible_matches(self, matches: str, rows: str, scored: bool = False) -> str:
         # One primary-key probe per match, where the planner, unsure how many words match,
         # would hash the whole visibility index twice (62,000 and 36,000 rows at 60,000
         # datasets) to join a few thousand matches: 25 % of an uncached text search.
         # OFFSET 0 keeps the subquery from being pulled up into such a join.
-        return (f"SELECT d.id, d.organisation_id, d.licence_id FROM {matches} "
+        score = f", {matches}.score" if scored else ""
+        return (f"SELECT d.id, d.organisation_id, d.licence_id{score} FROM {matches} "
                 f"CROSS JOIN LATERAL ({rows} OFFSET 0) AS d(id, organisation_id, licence_id)")
 
     def query(self, sql: str, params: list) -> list[tuple]:
