@@ -151,3 +151,21 @@ def test_background_builds_leave_searches_to_sql_meanwhile(catalogue, committed_
     assert facet_columns.current(None) is None
     columns_mode("off")
     assert facet_columns.current(token) is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_pages_by_relevance_sorted_from_the_listed_scores_equal_sql(
+        catalogue, make_indexed, search, committed_index, columns_mode, page):
+    for n in range(4):
+        make_indexed(f"Qualité de l'eau {n}", description="qualité " * n)
+    columns_mode("off")
+    in_sql = search(q="qualité", page=page, page_size=2)
+    cache.cache.clear()
+    columns_mode("inline")
+    with CaptureQueriesContext(connection) as queries:
+        from_scores = search(q="qualité", page=page, page_size=2)
+    assert [d.pk for d in from_scores.datasets] == [d.pk for d in in_sql.datasets]
+    assert in_sql.total == 6 and len(in_sql.datasets) == 2
+    # No statement ranks the matches for the page: the count listed their scores.
+    assert not any("ORDER BY score DESC" in query["sql"] for query in queries)
