@@ -31,8 +31,9 @@ from .models import DatasetFacet
 
 logger = logging.getLogger(__name__)
 
-# The facets read from the index's rows (producers and licences are columns of the sets).
-FACETS = ("theme", "tag", "format", "territory")
+# The facets read from the index's rows (producers and licences too, for the sets listed
+# from the index, see `facets.Counted.producers_indexed`).
+FACETS = ("theme", "tag", "format", "territory", "organisation", "licence")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ class FacetColumns:
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         gathered = self.codes[np.arange(int(lengths.sum())) + shift]
         return np.bincount(gathered, minlength=len(self.values))
+
+    def ids_counted(self, counts: np.ndarray, facet: str) -> tuple[np.ndarray, np.ndarray]:
+        """The ids (values of a facet of catalogue rows: producers, licences) found in
+        `counts`, and how many times each."""
+        start, end = self.ranges[facet]
+        found = np.flatnonzero(counts[start:end]) + start
+        values = np.array([int(self.values[code]) for code in found], dtype=np.int64)
+        return values, counts[found]
 
     def rows(self, counts: np.ndarray, facet: str, limit: int,
              kept: set[str]) -> list[tuple[str, int]]:

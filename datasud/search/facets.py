@@ -75,6 +75,9 @@ class Counted:
     # Rows (facet, value, n) counted already (see `_counted_in_memory`): each facet's
     # values that may make its first ones, ties and selected values included.
     rows: list[tuple[str, str, int]] | None = None
+    # The CTE's producers and licences are left NULL: counted from the index's rows in
+    # memory (see `_counted_in_memory`), as `filters.indexed_set_sql` would read them.
+    producers_indexed: bool = False
 
 
 def _table(model) -> str:
@@ -96,19 +99,23 @@ def _kept_sql(facet: str, values: list[str]) -> tuple[str, list]:
     return f"value IN ({_marks(values)})", list(values)
 
 
-def _counted_live(name: str, cte: str, facets: list[str],
-                  partner_rows: bool = False) -> tuple[str, list]:
+def _counted_live(name: str, cte: str, facets: list[str], partner_rows: bool = False,
+                  producers_indexed: bool = False) -> tuple[str, list]:
     """Rows (base, facet, value, n) counting `facets` over the datasets of the CTE `cte`
     (columns id, organisation_id, licence_id). The partner facet is counted from the
     producers' rows, all of them (see `_facet_sql`), unless `partner_rows`: then it has
-    rows of its own, like those of the running totals."""
+    rows of its own, like those of the running totals. With `producers_indexed`, the
+    CTE's producers and licences are NULL: counted from the index's rows instead."""
     parts, params = [], []
+    indexed = ("organisation", "licence") if producers_indexed else ()
     if "" in facets:
         # The total from the set itself: a dataset not indexed yet still counts.
         parts.append(f"SELECT '{name}', '', '', COUNT(*) FROM {cte}")
     # Producers and licences from the set's own columns (the partner facet adds up the
     # producers' counts), the others from the index's rows, in one pass.
     for facet, column in (("organisation", "organisation_id"), ("licence", "licence_id")):
+        if facet in indexed:
+            continue
         if (facet in facets
                 or (facet == "organisation" and "partner" in facets and not partner_rows)):
             parts.append(f"SELECT '{name}', '{facet}', CAST({column} AS TEXT), COUNT(*) "
@@ -117,7 +124,9 @@ def _counted_live(name: str, cte: str, facets: list[str],
         parts.append(f"SELECT '{name}', 'partner', {PARTNER}, COUNT(*) FROM {cte} b "
                      f"JOIN {_table(Organisation)} o ON o.id = b.organisation_id "
                      f"GROUP BY {PARTNER}")
-    stored = [facet for facet in facets if facet in LINKED]
+    stored = [facet for facet in facets if facet in LINKED or facet in indexed]
+    if indexed and "partner" in facets and "organisation" not in stored:
+        stored.append("organisation")  # the partner facet adds up the producers' rows
     # CROSS JOIN makes SQLite start from the matching datasets: it cannot tell that the
     # CTE is small and would otherwise scan the whole table. PostgreSQL plans freely.
     if stored:
@@ -292,29 +301,23 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
     for name in live:
         rows = np.array(listed.get(name, []), dtype=object).reshape(-1, 3)
         ids = rows[:, 0].astype(np.int64)
-        found: list[tuple[str, str, int]] = []
         needs = wanted[name]
-        if "" in needs:
-            found.append(("", "", len(ids)))
+        found: list[tuple[str, str, int]] = [("", "", len(ids))] if "" in needs else []
+        from_index = sources[name].producers_indexed
+        counts = (columns.counts(ids)
+                  if from_index or any(facet in LINKED for facet in needs) else None)
         for facet, column in (("organisation", 1), ("licence", 2)):
             if facet in needs or (facet == "organisation" and "partner" in needs):
-                given = [value for value in rows[:, column] if value is not None]
-                values, counts = np.unique(np.array(given, dtype=np.int64),
-                                           return_counts=True)
-                if facet == "organisation" and "partner" in needs:
-                    of_partners = int(counts[np.isin(values, list(partners))].sum())
-                    found += [("partner", "true", of_partners),
-                              ("partner", "false", int(counts.sum()) - of_partners)]
-                if facet in needs:
-                    wanted_ids = {i for i, value in enumerate(values.tolist())
-                                  if str(value) in kept[facet]}
-                    found += [(facet, str(int(values[i])), int(counts[i]))
-                              for i in top_codes(np.arange(len(values)), counts, limit,
-                                                 wanted_ids)]
-        linked = [facet for facet in needs if facet in LINKED]
-        if linked:
-            counts = columns.counts(ids)
-            for facet in linked:
+                if from_index:
+                    values, n = columns.ids_counted(counts, facet)
+                else:
+                    values, n = np.unique(np.array(
+                        [value for value in rows[:, column] if value is not None],
+                        dtype=np.int64), return_counts=True)
+                found += _producer_rows(facet, values, n, needs, partners, kept[facet],
+                                        limit)
+        for facet in needs:
+            if facet in LINKED:
                 found += [(facet, value, n)
                           for value, n in columns.rows(counts, facet, limit, kept[facet])]
         counted[name] = Counted(rows=found)
@@ -322,6 +325,24 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
     if rows_given > MAX_ROWS_GIVEN:
         return sources  # counted in SQL after all (see MAX_ROWS_GIVEN)
     return counted
+
+
+def _producer_rows(facet: str, values: np.ndarray, counts: np.ndarray, needs: list[str],
+                   partners: set[int], kept: set[str],
+                   limit: int) -> list[tuple[str, str, int]]:
+    """Rows (facet, value, n) of the producers or licences `values` (ids) counted `counts`
+    times: their first `limit` values (ties included) and the `kept` ones; for producers,
+    the partner facet's two rows too, when `needs` it."""
+    found = []
+    if facet == "organisation" and "partner" in needs:
+        of_partners = int(counts[np.isin(values, list(partners))].sum())
+        found += [("partner", "true", of_partners),
+                  ("partner", "false", int(counts.sum()) - of_partners)]
+    if facet in needs:
+        wanted = {i for i, value in enumerate(values.tolist()) if str(value) in kept}
+        found += [(facet, str(int(values[i])), int(counts[i]))
+                  for i in top_codes(np.arange(len(values)), counts, limit, wanted)]
+    return found
 
 
 def _counted_rows(name: str, rows: list[tuple[str, str, int]]) -> tuple[str, list]:
@@ -364,7 +385,8 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
         if source.rows is not None:
             sql, sql_params = _counted_rows(name, source.rows)
         elif source.cte is not None:
-            sql, sql_params = _counted_live(name, source.cte, needs)
+            sql, sql_params = _counted_live(name, source.cte, needs,
+                                            producers_indexed=source.producers_indexed)
         else:
             top = {facet: (max(limit, 1), _kept_sql(facet, selected.get(facet, [])))
                    for facet in needs if facet}

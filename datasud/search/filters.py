@@ -199,13 +199,17 @@ def indexed_checks_sql(query: SearchQuery, id_column: str,
     return " AND ".join(checks), params
 
 
-def indexed_set_sql(query: SearchQuery, scopes: tuple[int, ...],
-                    skip: str | None = None) -> tuple[str, list] | None:
-    """SQL listing (id, organisation_id, licence_id) of the datasets of `indexed_ids_sql`."""
+def indexed_set_sql(query: SearchQuery, scopes: tuple[int, ...], skip: str | None = None,
+                    producers: bool = True) -> tuple[str, list] | None:
+    """SQL listing (id, organisation_id, licence_id) of the datasets of `indexed_ids_sql`;
+    without `producers`, the last two are NULL (read from the index's rows in memory)."""
     found = indexed_ids_sql(query, scopes, skip)
     if found is None:
         return None
     ids, params = found
+    if not producers:
+        return (f"SELECT s.dataset_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) "
+                f"FROM ({ids}) AS s", params)
     table = connection.ops.quote_name(DatasetFacet._meta.db_table)
     # The producer and licence from the dataset's own rows of the index (one probe of
     # its unique index each), where the catalogue's row would be read past its text.

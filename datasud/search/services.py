@@ -245,7 +245,7 @@ class _Search:
             ctes.append(f"{MATCHES} AS {materialized} ({sql})")
             params += match_params
         for name, skip in bases.items():
-            score = ""
+            score, indexed_producers = "", False
             filtered = (any(values for facet, values in selected.items() if facet != skip)
                         or self.query.bbox is not None)
             if self.use_totals and not self.terms and not filtered:
@@ -282,11 +282,13 @@ class _Search:
                 score = ", score" if scored and name == "base" else ""
                 sql = self.backend.visible_matches(MATCHES, rows, scored=bool(score))
             elif (self.use_totals
-                  and (indexed := indexed_set_sql(self.query, scopes, skip)) is not None):
+                  and (indexed := indexed_set_sql(self.query, scopes, skip,
+                                                  producers=columns is None)) is not None):
                 # The public datasets from the index's ranges (counts trust the index's
                 # scopes, as the running totals do); a signed-in user's drafts and private
                 # datasets, from the catalogue: the two never overlap.
                 sql, base_params = indexed
+                indexed_producers = columns is not None
                 if signed_in:
                     others, others_params = self._unlisted_listing(skip)
                     sql = (f"SELECT * FROM ({sql}) AS public_part UNION ALL SELECT * FROM "
@@ -299,7 +301,7 @@ class _Search:
             ctes.append(f"{name}(id, organisation_id, licence_id{score}) AS "
                         f"{materialized} ({sql})")
             params += base_params
-            sources[name] = facet_counts.Counted(cte=name)
+            sources[name] = facet_counts.Counted(cte=name, producers_indexed=indexed_producers)
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
                                   base_of, selected, facet_limit, self.backend, columns,
