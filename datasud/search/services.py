@@ -240,7 +240,7 @@ class _Search:
         scored = bool(self.terms) and columns is not None
         self._scored = [] if scored else None
         if self.terms:
-            sql, match_params = (self.backend.ranked_matches if scored
+            sql, match_params = (self.backend.scored_matches if scored
                                  else self.backend.matches)(self.terms, self.any_word)
             ctes.append(f"{MATCHES} AS {materialized} ({sql})")
             params += match_params
@@ -279,8 +279,12 @@ class _Search:
                     .values_list("id", "organisation_id", "licence_id")))
                 # The set of all the filters lists the matches' scores, for the page (see
                 # `facets._counted_in_memory`).
-                score = ", score" if scored and name == "base" else ""
-                sql = self.backend.visible_matches(MATCHES, rows, scored=bool(score))
+                score_sql, score_params = (
+                    self.backend.match_score(MATCHES, self.terms, self.any_word)
+                    if scored and name == "base" else ("", []))
+                score = ", score" if score_sql else ""
+                sql = self.backend.visible_matches(MATCHES, rows, score_sql)
+                base_params = score_params + base_params
             elif (self.use_totals
                   and (indexed := indexed_set_sql(self.query, scopes, skip,
                                                   producers=columns is None)) is not None):

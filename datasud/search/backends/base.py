@@ -62,14 +62,25 @@ class SearchBackend(ABC):
         join over every visible dataset."""
         return sql
 
-    def visible_matches(self, matches: str, rows: str, scored: bool = False) -> str:
+    def scored_matches(self, terms: Terms, any_word: bool = False) -> SQL:
+        """The matches of a search whose datasets are listed with their scores (see
+        `match_score`): here `ranked_matches`, all scored in the text index's pass."""
+        return self.ranked_matches(terms, any_word)
+
+    def match_score(self, matches: str, terms: Terms, any_word: bool = False) -> SQL:
+        """SQL of the score of the match `{matches}.id`, `matches` being the CTE of
+        `scored_matches`."""
+        return f"{matches}.score", []
+
+    def visible_matches(self, matches: str, rows: str, score: str = "") -> str:
         """SQL listing (id, organisation_id, licence_id) of the datasets of the CTE
         `matches` (column id) that `rows` lets through: a query of those columns of the
         catalogue, with the visibility rules and filters, for the dataset whose id is in
-        `{matches}.id`. With `scored`, a fourth column: the match's `score`."""
+        `{matches}.id`. Given `score` (see `match_score`, its parameters come before
+        those of `rows`), a fourth column."""
         from datasud.catalog.models import Dataset
 
-        score = f", {matches}.score" if scored else ""
+        score = f", {score}" if score else ""
         return (f"SELECT d.id, d.organisation_id, d.licence_id{score} FROM {matches} "
                 f"JOIN {Dataset._meta.db_table} d ON d.id = {matches}.id "
                 f"WHERE EXISTS ({rows})")

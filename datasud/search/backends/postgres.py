@@ -136,12 +136,21 @@ class PostgresBackend(SearchBackend):
         # primary-key probe each. OFFSET 0 keeps the subquery a per-match probe.
         return f"{sql} OFFSET 0"
 
-    def visible_matches(self, matches: str, rows: str, scored: bool = False) -> str:
+    def scored_matches(self, terms: Terms, any_word: bool = False) -> SQL:
+        # Scored after the visibility rules (`match_score`): ranking reads each match's
+        # whole tsvector, and a broad word's matches are often half archived or private.
+        return self.matches(terms, any_word)
+
+    def match_score(self, matches: str, terms: Terms, any_word: bool = False) -> SQL:
+        score, params = self._score(terms, any_word)
+        return f"(SELECT {score} FROM {TABLE} WHERE dataset_id = {matches}.id)", params
+
+    def visible_matches(self, matches: str, rows: str, score: str = "") -> str:
         # One primary-key probe per match, where the planner, unsure how many words match,
         # would hash the whole visibility index twice (62,000 and 36,000 rows at 60,000
         # datasets) to join a few thousand matches: 25 % of an uncached text search.
         # OFFSET 0 keeps the subquery from being pulled up into such a join.
-        score = f", {matches}.score" if scored else ""
+        score = f", {score}" if score else ""
         return (f"SELECT d.id, d.organisation_id, d.licence_id{score} FROM {matches} "
                 f"CROSS JOIN LATERAL ({rows} OFFSET 0) AS d(id, organisation_id, licence_id)")
 
