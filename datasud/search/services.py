@@ -237,7 +237,7 @@ class _Search:
         # Counted in memory, the matches are listed anyway: with their scores, they give
         # the page by relevance too, where ranking them again would run the text match
         # and the visibility rules a second time (half of an uncached search at 60,000).
-        scored = bool(self.terms) and columns is not None
+        scored = bool(self.terms) and columns is not None and self.query.sort == "relevance"
         self._scored = [] if scored else None
         if self.terms:
             sql, match_params = (self.backend.scored_matches if scored
