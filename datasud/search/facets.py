@@ -379,6 +379,12 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
     if columns is not None and facets and any(sources[name].cte for name in wanted):
         sources = _counted_in_memory(with_sql, with_params, sources, wanted, selected,
                                      max(limit, 1), backend, columns, scores, scored)
+        if all(sources[name].rows is not None
+               or (sources[name].cte is None and sources[name].extra is None)
+               for name in wanted):
+            # No set left to read from the CTEs (text matches, listings): the statement
+            # of the labels need not carry them, nor be planned with them.
+            with_sql, with_params = "", []
     counted, params = [], list(with_params)
     for name, needs in wanted.items():
         source = sources[name]
