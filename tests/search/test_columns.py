@@ -1,6 +1,7 @@
 """The index's facet rows held in memory (`search.columns`): what they hold, that counts
 read from them are exactly the counts of SQL, and that a stale copy is never read."""
 import threading
+import time
 from collections import defaultdict
 
 import numpy as np
@@ -179,3 +180,19 @@ def test_pages_by_relevance_sorted_from_the_listed_scores_equal_sql(
     assert in_sql.total == 6 and len(in_sql.datasets) == 2
     # No statement ranks the matches for the page: the count listed their scores.
     assert not any("ORDER BY score DESC" in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_builds_take_a_bounded_share_of_the_time(catalogue, committed_index,
+                                                            columns_mode):
+    """While the index changes all the time, a process does not rebuild after every write:
+    the next build waits nine times as long as the last one took."""
+    columns_mode("background")
+    assert facet_columns.current(cache.current_token()) is None
+    for thread in [t for t in threading.enumerate() if t.name == "datasud-facet-columns"]:
+        thread.join(timeout=30)
+    cache.renew_token()  # an index write
+    facet_columns.next_build = time.monotonic() + 60
+    assert facet_columns.current(cache.current_token()) is None
+    assert not [t for t in threading.enumerate() if t.name == "datasud-facet-columns"]
+    assert facet_columns.columns.token != cache.current_token()  # kept, never read
