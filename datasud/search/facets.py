@@ -20,6 +20,7 @@ value: browsing a theme, or the "other values" set of each facet of a two-filter
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,10 +52,6 @@ PARTNER = "CASE WHEN o.partnership_signed_on IS NULL THEN 'false' ELSE 'true' EN
 # per row of the totals instead, SQLite (without statistics) and PostgreSQL (unsure how many
 # rows one value has within another) read every producer for each of hundreds of rows.
 PARTNERS = "search_partners"
-# Rows counted in memory that a statement takes as parameters, at most (4 each, under
-# SQLite's 32,766): beyond, when many values tie at a facet's last place (thousands of
-# tags found once), the set is counted in SQL instead.
-MAX_ROWS_GIVEN = 5000
 
 
 @dataclass
@@ -76,7 +73,8 @@ class Counted:
     # values that may make its first ones, ties and selected values included.
     rows: list[tuple[str, str, int]] | None = None
     # The CTE's producers and licences are left NULL: counted from the index's rows in
-    # memory (see `_counted_in_memory`), as `filters.indexed_set_sql` would read them.
+    # memory (see `_counted_in_memory`, which counts every listed set when given
+    # columns), as `filters.indexed_set_sql` would read them.
     producers_indexed: bool = False
 
 
@@ -99,23 +97,19 @@ def _kept_sql(facet: str, values: list[str]) -> tuple[str, list]:
     return f"value IN ({_marks(values)})", list(values)
 
 
-def _counted_live(name: str, cte: str, facets: list[str], partner_rows: bool = False,
-                  producers_indexed: bool = False) -> tuple[str, list]:
+def _counted_live(name: str, cte: str, facets: list[str],
+                  partner_rows: bool = False) -> tuple[str, list]:
     """Rows (base, facet, value, n) counting `facets` over the datasets of the CTE `cte`
     (columns id, organisation_id, licence_id). The partner facet is counted from the
     producers' rows, all of them (see `_facet_sql`), unless `partner_rows`: then it has
-    rows of its own, like those of the running totals. With `producers_indexed`, the
-    CTE's producers and licences are NULL: counted from the index's rows instead."""
+    rows of its own, like those of the running totals."""
     parts, params = [], []
-    indexed = ("organisation", "licence") if producers_indexed else ()
     if "" in facets:
         # The total from the set itself: a dataset not indexed yet still counts.
         parts.append(f"SELECT '{name}', '', '', COUNT(*) FROM {cte}")
     # Producers and licences from the set's own columns (the partner facet adds up the
     # producers' counts), the others from the index's rows, in one pass.
     for facet, column in (("organisation", "organisation_id"), ("licence", "licence_id")):
-        if facet in indexed:
-            continue
         if (facet in facets
                 or (facet == "organisation" and "partner" in facets and not partner_rows)):
             parts.append(f"SELECT '{name}', '{facet}', CAST({column} AS TEXT), COUNT(*) "
@@ -124,9 +118,7 @@ def _counted_live(name: str, cte: str, facets: list[str], partner_rows: bool = F
         parts.append(f"SELECT '{name}', 'partner', {PARTNER}, COUNT(*) FROM {cte} b "
                      f"JOIN {_table(Organisation)} o ON o.id = b.organisation_id "
                      f"GROUP BY {PARTNER}")
-    stored = [facet for facet in facets if facet in LINKED or facet in indexed]
-    if indexed and "partner" in facets and "organisation" not in stored:
-        stored.append("organisation")  # the partner facet adds up the producers' rows
+    stored = [facet for facet in facets if facet in LINKED]
     # CROSS JOIN makes SQLite start from the matching datasets: it cannot tell that the
     # CTE is small and would otherwise scan the whole table. PostgreSQL plans freely.
     if stored:
@@ -297,7 +289,7 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
     kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
             for facet in SELECTED_IDS}
     kept["format"] = set(selected.get("format", []))
-    counted, rows_given = dict(sources), 0
+    counted = dict(sources)
     for name in live:
         rows = np.array(listed.get(name, []), dtype=object).reshape(-1, 3)
         ids = rows[:, 0].astype(np.int64)
@@ -321,9 +313,6 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
                 found += [(facet, value, n)
                           for value, n in columns.rows(counts, facet, limit, kept[facet])]
         counted[name] = Counted(rows=found)
-        rows_given += len(found)
-    if rows_given > MAX_ROWS_GIVEN:
-        return sources  # counted in SQL after all (see MAX_ROWS_GIVEN)
     return counted
 
 
@@ -345,14 +334,14 @@ def _producer_rows(facet: str, values: np.ndarray, counts: np.ndarray, needs: li
     return found
 
 
-def _counted_rows(name: str, rows: list[tuple[str, str, int]]) -> tuple[str, list]:
+def _counted_rows(name: str, rows: list[tuple[str, str, int]],
+                  backend: SearchBackend) -> tuple[str, list]:
     """Rows (base, facet, value, n) of the counts `rows` (facet, value, n) of the set
-    `name`, given as parameters."""
-    if not rows:
-        return f"SELECT '{name}', '', '', 0 WHERE 1 = 0", []
-    marks = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    params = [item for facet, value, n in rows for item in (name, facet, value, n)]
-    return f"SELECT * FROM (VALUES {marks}) AS rows_{name}", params
+    `name`, given as one JSON parameter: however many values tie at a facet's last place
+    (thousands of tags found once), one parameter, never past a limit of the driver."""
+    return (f"SELECT '{name}', facet, value, n FROM "
+            f"({backend.json_rows(('facet', 'value', 'n'))}) AS rows_{name}",
+            [json.dumps(rows)])
 
 
 def count(with_sql: str, with_params: list, sources: dict[str, Counted],
@@ -389,10 +378,9 @@ def count(with_sql: str, with_params: list, sources: dict[str, Counted],
     for name, needs in wanted.items():
         source = sources[name]
         if source.rows is not None:
-            sql, sql_params = _counted_rows(name, source.rows)
+            sql, sql_params = _counted_rows(name, source.rows, backend)
         elif source.cte is not None:
-            sql, sql_params = _counted_live(name, source.cte, needs,
-                                            producers_indexed=source.producers_indexed)
+            sql, sql_params = _counted_live(name, source.cte, needs)
         else:
             top = {facet: (max(limit, 1), _kept_sql(facet, selected.get(facet, [])))
                    for facet in needs if facet}

@@ -105,6 +105,12 @@ class SearchBackend(ABC):
         return (f"WITH search_ranked AS {self.materialized} ({ranked}) SELECT id, score "
                 f"FROM search_ranked WHERE EXISTS ({check})", params + check_params)
 
+    def json_rows(self, names: tuple[str, ...]) -> str:
+        """SQL of the rows of a JSON array of arrays given as one parameter, in columns
+        `names`, the last one an integer (SQLite's JSON1 here)."""
+        columns = [f"json_extract(value, '$[{i}]') AS {name}" for i, name in enumerate(names)]
+        return f"SELECT {', '.join(columns)} FROM json_each(%s)"
+
     def query(self, sql: str, params: list) -> list[tuple]:
         """The rows of the search statement `sql` (a SELECT)."""
         with self.connection.cursor() as cursor:

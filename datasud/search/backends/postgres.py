@@ -145,6 +145,12 @@ class PostgresBackend(SearchBackend):
         score, params = self._score(terms, any_word)
         return f"(SELECT {score} FROM {TABLE} WHERE dataset_id = {matches}.id)", params
 
+    def json_rows(self, names: tuple[str, ...]) -> str:
+        columns = [f"r ->> {i} AS {name}" for i, name in enumerate(names[:-1])]
+        columns.append(f"CAST(r ->> {len(names) - 1} AS BIGINT) AS {names[-1]}")
+        return (f"SELECT {', '.join(columns)} FROM json_array_elements(CAST(%s AS json)) "
+                f"AS r")
+
     def visible_matches(self, matches: str, rows: str, score: str = "") -> str:
         # One primary-key probe per match, where the planner, unsure how many words match,
         # would hash the whole visibility index twice (62,000 and 36,000 rows at 60,000
