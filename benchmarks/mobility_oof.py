@@ -12,8 +12,13 @@ pool, so that features, candidate count and trees settings are chosen on them al
 
 The defaults are the shipped settings (`mobility.RANKER_FEATURES`,
 `evaluation.RANKER_OPTIONS`); `--drop more --trunc 10` gives the previous round's ranker.
-Feature matrices are cached in /tmp (per candidate count) so that trying trees settings or
-feature subsets does not recompute them; `--rebuild` after changing the features.
+Feature matrices are cached in /tmp (per candidate count and number of folds) so that
+trying trees settings or feature subsets does not recompute them; they are rebuilt when
+the feature names change, `--rebuild` after changing how a feature is computed.
+
+Third round: `--blend w1,w2` also prints z(ranker score) + w · z(first-pass score) per
+source; `--folds 10` cross-fits with 10 folds instead of `evaluation.FOLDS`;
+`--seed-offset N` moves every seed, to see how much the figures move with the seeds alone.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def _query(model, source, truth, candidates_count):
     return x, y
 
 
-def build(engine, candidates_count: int) -> dict:
+def build(engine, candidates_count: int, folds: int = evaluation.FOLDS) -> dict:
     """Per fold k: training set (sources outside fold k, fold-k links hidden) and the
     evaluation set (fold-k sources, all training links but their own). Test links hidden."""
     model = engine.mobility
@@ -55,10 +60,10 @@ def build(engine, candidates_count: int) -> dict:
     train, test = evaluation.split(links)
     base = evaluation.official_links_without(links, test)
     model.reference_links = sum(len(t) for t in links.values())
-    fold = {s: ranker.fold_of(s, evaluation.FOLDS) for s in train}
+    fold = {s: ranker.fold_of(s, folds) for s in train}
     data = {"train": train, "fold": fold, "n_relevant": {s: len(set(links[s])) for s in train}}
     try:
-        for k in range(evaluation.FOLDS):
+        for k in range(folds):
             model.set_links(
                 evaluation.official_links_without(base, [s for s in train if fold[s] == k])
             )
@@ -72,16 +77,21 @@ def build(engine, candidates_count: int) -> dict:
     finally:
         model.set_links(links)
     data["features"] = list(mobility.RANKER_FEATURES)
+    data["folds"] = folds
     return data
 
 
-def load_or_build(candidates_count: int, rebuild: bool) -> dict:
-    path = CACHE / f"sets_{candidates_count}.pickle"
+def load_or_build(candidates_count: int, rebuild: bool, folds: int = evaluation.FOLDS) -> dict:
+    suffix = "" if folds == evaluation.FOLDS else f"_{folds}folds"  # the old name for 5
+    path = CACHE / f"sets_{candidates_count}{suffix}.pickle"
     if path.exists() and not rebuild:
-        return pickle.loads(path.read_bytes())
+        data = pickle.loads(path.read_bytes())
+        # a cache built with other features is stale (the features changed since)
+        if data["features"] == list(mobility.RANKER_FEATURES):
+            return data
     started = time.process_time()
     engine = Engine.from_files()
-    data = build(engine, candidates_count)
+    data = build(engine, candidates_count, folds)
     CACHE.mkdir(exist_ok=True)
     path.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     print(f"feature sets built in {time.process_time() - started:.0f} s CPU")
@@ -101,17 +111,19 @@ def metrics(scores: np.ndarray, labels: np.ndarray, n_relevant: np.ndarray) -> d
     }
 
 
-def out_of_fold(data: dict, features: list[str], seeds: int = 1, **options) -> dict:
+def out_of_fold(
+    data: dict, features: list[str], seeds: int = 1, seed_offset: int = 0, **options
+) -> dict:
     columns = [data["features"].index(f) for f in features]
     train, fold = data["train"], data["fold"]
     folds = np.array([fold[s] for s in train])
     x_eval = data["x_eval"][:, :, columns]
     scores = np.zeros(data["y_eval"].shape)
-    for k in range(evaluation.FOLDS):
+    for k in range(data.get("folds", 5)):
         x = data[f"x{k}"][:, :, columns].astype(np.float64)
         trained = ranker.average(
             [
-                ranker.train(x, data[f"y{k}"], features, seed=k + 100 * s, **options)
+                ranker.train(x, data[f"y{k}"], features, seed=seed_offset + k + 100 * s, **options)
                 for s in range(seeds)
             ]
         )
@@ -124,7 +136,29 @@ def out_of_fold(data: dict, features: list[str], seeds: int = 1, **options) -> d
     first_pass = metrics(
         -np.arange(scores.shape[1])[None, :].repeat(len(train), 0), data["y_eval"], n_relevant
     )
-    return {"engine": metrics(scores, data["y_eval"], n_relevant), "first_pass": first_pass}
+    return {
+        "engine": metrics(scores, data["y_eval"], n_relevant),
+        "first_pass": first_pass,
+        "scores": scores,
+        "n_relevant": n_relevant,
+    }
+
+
+def per_source_z(values: np.ndarray) -> np.ndarray:
+    """Each row (a source's candidates) centred and scaled to unit deviation."""
+    spread = values.std(1, keepdims=True)
+    return (values - values.mean(1, keepdims=True)) / np.maximum(spread, 1e-9)
+
+
+def blend_table(data: dict, result: dict, weights: list[float]) -> list[str]:
+    """Out-of-fold figures of z(ranker score) + w · z(first-pass score), per weight w:
+    the trees cut the first-pass score into bins, a linear share of it may help."""
+    stage1 = data["x_eval"][:, :, data["features"].index("stage1")].astype(np.float64)
+    ranker_z, stage1_z = per_source_z(result["scores"]), per_source_z(stage1)
+    return [
+        f"  blend {w}: {metrics(ranker_z + w * stage1_z, data['y_eval'], result['n_relevant'])}"
+        for w in weights
+    ]
 
 
 def main() -> None:
@@ -140,16 +174,30 @@ def main() -> None:
     parser.add_argument("--min-hess", type=float, default=5.0)
     parser.add_argument("--trunc", type=int, default=evaluation.RANKER_OPTIONS["trunc"])
     parser.add_argument("--subsample", type=float, default=0.8)
+    parser.add_argument(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="added to every seed: how much the figures move from seed to seed alone",
+    )
+    parser.add_argument(
+        "--folds", type=int, default=evaluation.FOLDS, help="cross-fitting folds (K rankers)"
+    )
     parser.add_argument("--seeds", type=int, default=evaluation.SEEDS_PER_FOLD)
     parser.add_argument(
         "--drop",
         default="",
         help="comma-separated features left out (`--drop more` for the "
-        "mobility.MORE_FEATURES of this round)",
+        "mobility.MORE_FEATURES of the second round)",
     )
     parser.add_argument("--only", default="", help="comma-separated features (all if empty)")
+    parser.add_argument(
+        "--blend",
+        default="",
+        help="comma-separated weights w: also print z(ranker) + w · z(first pass)",
+    )
     args = parser.parse_args()
-    data = load_or_build(args.candidates, args.rebuild)
+    data = load_or_build(args.candidates, args.rebuild, args.folds)
     features = args.only.split(",") if args.only else list(data["features"])
     dropped = set(args.drop.split(","))
     if "more" in dropped:
@@ -165,12 +213,15 @@ def main() -> None:
         subsample=args.subsample,
     )
     started = time.process_time()
-    result = out_of_fold(data, features, seeds=args.seeds, **options)
+    result = out_of_fold(data, features, seeds=args.seeds, seed_offset=args.seed_offset, **options)
+    figures = {key: result[key] for key in ("engine", "first_pass")}
     print(
-        f"OOF (training sources only, {len(data['train'])}): {result} "
+        f"OOF (training sources only, {len(data['train'])}): {figures} "
         f"features={len(features)} {options} seeds={args.seeds} "
         f"cpu={time.process_time() - started:.0f}s"
     )
+    if args.blend:
+        print("\n".join(blend_table(data, result, [float(w) for w in args.blend.split(",")])))
 
 
 if __name__ == "__main__":

@@ -25,15 +25,21 @@ counts beside the ratios, ranks and per-source normalised values, the target's i
 links and the skills of the fiches that list it, 2-hop paths target → fiche → source, the
 skills of the fiches the target leads to and of those that lead to the source, how close
 source and target sit in the ordered lists that cite the source, ROME v3 / 4.0 origin and
-executive status of both fiches; and (`MORE_FEATURES`) where the source sits in the
-target's own list, two-hop paths from the source's skill neighbours and co-cited fiches,
-the target's list against the list predicted for the source, the share of each fiche's
-skills the other holds, appellation words, sectors and ISCO minor groups in common, the
-source's rank among the target's closest fiches in skills, and more ranks of signals.
+executive status of both fiches; and (`MORE_FEATURES`, computed in `more_features.py`)
+where the source sits in the target's own list, two-hop paths from the source's skill
+neighbours and co-cited fiches, the target's list against the list predicted for the
+source, the share of each fiche's skills the other holds, appellation words, sectors and
+ISCO minor groups in common, the source's rank among the target's closest fiches in
+skills, and more ranks of signals.
 
 The source's own official outgoing links are never used to rank its proposals: they are
 what the proposals are measured against, and what fiches without links lack. Every matrix
 row of the source's own links is either unread or only subtracted from a total.
+
+Memory: the fiche × fiche tables that the ranker reads one row at a time are kept small
+where that changes no value: Jaccard similarities (ISCO groups, sectors) are computed per
+row from the fiches' memberships (`pairs.JaccardRows`), La Bonne Boîte's transitions are
+stored per ROME v3 family, counts of shared items in 16-bit integers.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import numpy as np
 
 from . import pairs
 from . import ranker as ranker_module
+from .more_features import MORE_FEATURES, adjacent, more_features, rank_score
 from .text import STOPWORDS, fold
 
 # Tuned by `benchmarks/bench_mobility.py --tune` on the training part of the split only
@@ -121,32 +128,7 @@ RANKER_FEATURES = (
     "reverse_sim",
     "cocite_adjacent",
 ) + tuple(f"{name}_source" for name in PER_SOURCE)
-# Added in the second round (see `_more_features`), kept on the out-of-fold figures of the
-# training sources alone (benchmarks/mobility_oof.py, docs/benchmarks.md).
-MORE_FEATURES = (
-    "reverse_position",
-    "outdeg_t",
-    "cover_t",
-    "cover_s",
-    "words",
-    "words_rank",
-    "sectors",
-    "isco_minor",
-    "mutual_skills_rank",
-    "neighbours_2hop",
-    "cocite_2hop",
-    "cocite_rank",
-    "observed_rank",
-    "paths_rank",
-    "citer_sim_rank",
-    "reverse_sim_rank",
-    "neighbours_5",
-    "neighbours_40",
-    "reverse_family",
-    "predicted_overlap",
-    "neighbour_overlap",
-    "cocite_cosine",
-)
+# Added in the second round (`more_features.py`).
 RANKER_FEATURES += MORE_FEATURES
 
 
@@ -155,13 +137,6 @@ class Proposal:
     code_rome: str
     score: float
     signals: dict[str, float]
-
-
-def _rank_score(values: np.ndarray) -> np.ndarray:
-    """1 / log2(rank + 2) of each value among all, best first."""
-    rank = np.empty(len(values), np.int64)
-    rank[np.argsort(-values, kind="stable")] = np.arange(len(values))
-    return 1 / np.log2(rank + 2)
 
 
 class MobilityModel:
@@ -184,7 +159,6 @@ class MobilityModel:
         self.codes = sorted(fiches)
         self.index = {code: i for i, code in enumerate(self.codes)}
         self.fiches = fiches
-        n = len(self.codes)
         parents = [fiches[c]["parent"] for c in self.codes]
         self.parent_id = self._ids(parents)
         self.domain_id = self._ids([c[:3] for c in self.codes])
@@ -197,22 +171,24 @@ class MobilityModel:
             np.float32,
         )
         self.similarity = self._skill_matrix(fiche_items)
-        self.observed = np.zeros((n, n), np.float32)
-        family: dict[str, list[int]] = defaultdict(list)
-        for i, parent in enumerate(parents):
-            family[parent].append(i)
+        # La Bonne Boîte observes ROME v3 codes: one row per v3 family (parent_id), which
+        # the fiches born from it share, instead of an [n, n] table.
+        family = {parent: self.parent_id[i] for i, parent in enumerate(parents)}
+        self.family_observed = np.zeros((len(family), len(family)), np.float32)
         for (source_parent, target_parent), value in observed.items():
-            rows, cols = family.get(source_parent), family.get(target_parent)
-            if rows and cols:
-                self.observed[np.ix_(rows, cols)] = value
-        self.isco = self._jaccard([isco.get(c, set()) for c in self.codes])
-        self.isco_minor = self._jaccard([{g[:3] for g in isco.get(c, set())} for c in self.codes])
+            if source_parent in family and target_parent in family:
+                self.family_observed[family[source_parent], family[target_parent]] = value
+        self.isco = pairs.JaccardRows([isco.get(c, set()) for c in self.codes])
+        self.isco_minor = pairs.JaccardRows(
+            [{g[:3] for g in isco.get(c, set())} for c in self.codes]
+        )
         self.words = pairs.tfidf_cosine(
             [_title_words((titles or {}).get(c, ())) for c in self.codes]
         )
-        self.sectors = self._jaccard([(sectors or {}).get(c, set()) for c in self.codes])
+        self.sectors = pairs.JaccardRows([(sectors or {}).get(c, set()) for c in self.codes])
         item_sets = [set(fiche_items.get(c, {})) for c in self.codes]
-        self.shared_items = pairs.shared_counts(item_sets)
+        # counts of shared items, exact in 16 bits (a fiche lists fewer than 65,536)
+        self.shared_items = pairs.shared_counts(item_sets).astype(np.uint16)
         self.item_count = np.array([max(len(s), 1) for s in item_sets], np.float32)
         self.ranker = ranker_module.load() if ranker == "shipped" else ranker
         self.reference_links = self.ranker.meta.get("reference_links") if self.ranker else None
@@ -247,18 +223,6 @@ class MobilityModel:
         return pairs.pair_sums(
             np.array(rows, np.int64), np.array(cols, np.int64), np.array(vals), n
         )
-
-    @staticmethod
-    def _jaccard(groups: list[set[str]]) -> np.ndarray:
-        names = sorted({g for s in groups for g in s})
-        column = {g: k for k, g in enumerate(names)}
-        member = np.zeros((len(groups), max(len(names), 1)), np.float32)
-        for i, s in enumerate(groups):
-            member[i, [column[g] for g in s]] = 1
-        inter = member @ member.T
-        size = member.sum(1)
-        union = size[:, None] + size[None, :] - inter
-        return np.where(union > 0, inter / np.maximum(union, 1), 0).astype(np.float32)
 
     def set_links(self, links: dict[str, list[str]]) -> None:
         """The official links the model may learn from (tuning and training pass a subset)."""
@@ -338,7 +302,7 @@ class MobilityModel:
             "domain": (self.domain_id == self.domain_id[i]).astype(np.float32),
             "grand_domain": (self.grand_id == self.grand_id[i]).astype(np.float32),
             "parent": (self.parent_id == self.parent_id[i]).astype(np.float32),
-            "observed": self.observed[i],
+            "observed": self.family_observed[self.parent_id[i]][self.parent_id],
             "reverse": self.matrix[:, i],
             "cocited": cocite / max(len(citing), 1),
             "isco": self.isco[i],
@@ -369,7 +333,7 @@ class MobilityModel:
             indeg_t=signals["_indeg_t"] / density,
             sib_count=signals["_sib_count"] / density,
             famlink_count=signals["_famlink_count"] / density,
-            observed_reverse=self.observed[:, i],
+            observed_reverse=self.family_observed[self.parent_id, self.parent_id[i]],
             citer_sim=(
                 self._sum_over_links(self.similarity[i][self.link_sources])
                 / np.maximum(signals["_indeg_t"], 1)
@@ -378,11 +342,11 @@ class MobilityModel:
             / density,
             legacy_t=self.legacy,
             cadre_t=self.cadre,
-            skills_rank=_rank_score(signals["skills"]),
-            neighbours_rank=_rank_score(signals["neighbours"]),
-            regression_rank=_rank_score(signals["regression"]),
+            skills_rank=rank_score(signals["skills"]),
+            neighbours_rank=rank_score(signals["neighbours"]),
+            regression_rank=rank_score(signals["regression"]),
             stage1=stage1,
-            stage1_rank=_rank_score(stage1),
+            stage1_rank=rank_score(stage1),
             # the target is like the fiches that lead to the source
             citing_sim=(self.similarity[citing].mean(0) if len(citing) else np.zeros(len(stage1))),
             # the target leads to fiches like the source (its own links, not the source's)
@@ -394,9 +358,9 @@ class MobilityModel:
                 )
                 / np.maximum(self.outdeg, 1)
             ),
-            cocite_adjacent=self._adjacent(i, citing),
+            cocite_adjacent=adjacent(self, i, citing),
         )
-        values.update(self._more_features(i, signals, values, candidates, density))
+        values.update(more_features(self, i, signals, values, candidates, density))
         constants = {
             "legacy_s": self.legacy[i],
             "cadre_s": self.cadre[i],
@@ -413,82 +377,6 @@ class MobilityModel:
             else:
                 columns[name] = values[name][candidates]
         return np.stack([np.asarray(columns[name], np.float64) for name in RANKER_FEATURES], axis=1)
-
-    def _more_features(
-        self, i: int, signals: dict, values: dict, candidates: np.ndarray, density: float
-    ) -> dict[str, np.ndarray]:
-        """The `MORE_FEATURES` of every fiche as a target of fiche i ([n] arrays;
-        those only needed for the candidates are zero elsewhere). Row i of the links
-        matrix (the source's own links) is never read."""
-        n = len(self.codes)
-        citing = signals["_citing"]
-        position = np.zeros(n)
-        for c in citing:  # where the source sits in the ordered list of each fiche citing it
-            position[c] = 1 / (1 + self.order[c].tolist().index(i))
-        mutual = np.zeros(n)
-        column = self.similarity[candidates, i]
-        # rank of the source among each candidate's own closest fiches in skills
-        ahead = (self.similarity[candidates] > column[:, None]).sum(1)
-        mutual[candidates] = 1 / np.log2(ahead + 2)
-        masked = self.similarity[i] * self.has_out
-        closest = np.argsort(-masked, kind="stable")[:40]
-
-        def neighbours(k: int) -> np.ndarray:
-            weights = masked[closest[:k]]
-            return (weights / (weights.sum() or 1.0)) @ self.matrix[closest[:k]]
-
-        near = signals["neighbours"].astype(np.float32)  # a copy
-        near[i] = 0.0  # the source's own row of links stays unread
-        cocited = signals["cocited"].astype(np.float32)
-        cocited[i] = 0.0
-        # The target's own list against the list the source is predicted to have.
-        predicted, overlap = np.zeros(n), np.zeros(n)
-        outdeg = np.maximum(self.outdeg[candidates], 1)
-        predicted[candidates] = self.matrix[candidates] @ signals["regression"] / outdeg
-        overlap[candidates] = self.matrix[candidates] @ signals["neighbours"] / outdeg
-        family_citing = np.bincount(self.parent_id[citing], minlength=self.parent_id.max() + 1)[
-            self.parent_id
-        ]
-        return {
-            "reverse_family": family_citing / density,
-            "predicted_overlap": predicted,
-            "neighbour_overlap": overlap,
-            "cocite_cosine": signals["_cocite"]
-            / np.sqrt(np.maximum(signals["_indeg_t"], 1) * max(len(citing), 1)),
-            "reverse_position": position,
-            "outdeg_t": self.outdeg / density,
-            "cover_t": self.shared_items[i] / self.item_count,
-            "cover_s": self.shared_items[i] / self.item_count[i],
-            "words": self.words[i],
-            "words_rank": _rank_score(self.words[i]),
-            "sectors": self.sectors[i],
-            "isco_minor": self.isco_minor[i],
-            "mutual_skills_rank": mutual,
-            "neighbours_2hop": self._next_hop(near),
-            "cocite_2hop": self._next_hop(cocited),
-            "cocite_rank": _rank_score(values["cocite"]),
-            "observed_rank": _rank_score(values["observed"]),
-            "paths_rank": _rank_score(values["paths_ts"]),
-            "citer_sim_rank": _rank_score(values["citer_sim"]),
-            "reverse_sim_rank": _rank_score(values["reverse_sim"]),
-            "neighbours_5": neighbours(5),
-            "neighbours_40": neighbours(40),
-        }
-
-    def _next_hop(self, weights: np.ndarray) -> np.ndarray:
-        """weights @ links matrix, over the few fiches with a weight (sparse)."""
-        rows = np.flatnonzero(weights)
-        return weights[rows] @ self.matrix[rows] if len(rows) else np.zeros(len(self.codes))
-
-    def _adjacent(self, i: int, citing: np.ndarray) -> np.ndarray:
-        """Over the ordered lists that cite fiche i, mean 1 / distance between i and each
-        target in the list (the ROME's neighbours in a list tend to be alike)."""
-        adjacent = np.zeros(len(self.codes))
-        for c in citing:
-            order = self.order[c]
-            here = order.tolist().index(i)
-            adjacent[order] += 1 / np.maximum(np.abs(np.arange(len(order)) - here), 1)
-        return adjacent / max(len(citing), 1)
 
     def first_pass(self, code: str, weights: dict, signals: dict) -> np.ndarray:
         score = sum(weights.get(f, 0.0) * signals[f].astype(np.float64) for f in FEATURES)
