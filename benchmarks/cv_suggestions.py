@@ -28,7 +28,7 @@ import django  # noqa: E402
 django.setup()
 
 from datasud.catalog.importers.themes import default_matcher  # noqa: E402
-from datasud.intelligence import ranking, tagnet, training  # noqa: E402
+from datasud.intelligence import ranking, tagnet, training, trees  # noqa: E402
 from datasud.intelligence.model import SuggestionModel  # noqa: E402
 
 
@@ -57,19 +57,22 @@ def fold_models(train, national, cache: Path) -> list[tuple[list[int], Suggestio
     return out
 
 
-def fold_rows(train, models, cache: Path) -> list[dict[str, np.ndarray]]:
+def fold_rows(train, models, cache: Path, anonymous: bool = False
+              ) -> list[dict[str, np.ndarray]]:
     """Per fold: the evidence rows of its tagged records (every candidate source on), their
     labels, the number of rows and of true tags of each record; cached in `cache` under
-    a fingerprint of the evidence list (delete it after changing how evidence is made)."""
-    path = cache / f"evidence-{len(ranking.FEATURES)}.npz"
+    a fingerprint of the evidence list (delete it after changing how evidence is made).
+    `anonymous`: the rows as if the producer were not given (`training.fold_evidence`)."""
+    path = cache / f"evidence-{len(ranking.FEATURES)}{'-anonymous' if anonymous else ''}.npz"
     if path.exists():
         with np.load(path) as data:
             return [{key: data[f"{k}_{key}"] for key in ("x", "y", "groups", "truth", "names")}
                     for k in range(len(models))]
     folds = []
     for held, inner in models:
-        records = [train[i] for i in held if train[i].tags]
-        rows, labels, names = training.fold_evidence(inner, records)
+        records = [train[i] for i in held if train[i].tags
+                   and (train[i].organisation or not anonymous)]
+        rows, labels, names = training.fold_evidence(inner, records, anonymous)
         folds.append({"x": np.concatenate(rows), "y": np.concatenate(labels),
                       "names": np.concatenate(names).astype(str),
                       "groups": np.array([row.shape[0] for row in rows]),
@@ -92,12 +95,16 @@ def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
 
 def cv_scores(folds, dropped: tuple[str, ...] = (),
               new_sources: tuple[str, ...] = ("producer", "template"),
-              listwise: float = 0.0, **fit) -> dict:
+              listwise: float = 0.0, ranker: str = "mlp", anonymous=None, **fit) -> dict:
     """Nested cross-validation of the ranker: for each fold, a ranker fitted on the other
     folds' rows ranks this fold's candidates. `dropped`: evidence columns set to 0 (an
     ablation); `new_sources`: the new candidate sources kept ("producer", "template");
     `listwise`: the weight of the ranker's listwise term; `fit`: more arguments of
-    `ranking.fit_ranker`. P@5, P@5 capped, R@5 over the folds."""
+    `ranking.fit_ranker`; `ranker`: "mlp" (`ranking.fit_ranker`) or a loss of the boosted
+    trees ("logistic", "lambdarank": `trees.fit_trees`, `fit` its arguments then).
+    `anonymous`: None, or per fold its rows without the producer (`fold_rows`), added to
+    the rows the ranker learns from (as `training._train_ranker` does); the measure stays
+    on the rows with the producer. P@5, P@5 capped, R@5 over the folds."""
     zero = [ranking.FEATURES.index(name) for name in dropped]
     counts = [ranking.hit_counts([fold["names"]], [fold["y"]]) for fold in folds]
     prepared = []
@@ -121,11 +128,29 @@ def cv_scores(folds, dropped: tuple[str, ...] = (),
                     counts[i] for i in inside if i != j))
             ranking.set_hit_rates(x_k, folds[k]["names"][prepared[k][5]],
                                   training._merge_counts(counts[i] for i in inside))
-        ranker = ranking.fit_ranker(np.concatenate([e[0] for e in others]),
-                                    np.concatenate([e[1] for e in others]),
-                                    groups=np.concatenate([e[2] for e in others]),
-                                    listwise=listwise, **fit)
-        scores = ranker.probabilities(x_k)
+        fit_parts = [(e[0], e[1], e[2]) for e in others]
+        if anonymous is not None:
+            inside = [j for j in range(len(folds)) if j != k]
+            for j in inside:
+                rows = anonymous[j]
+                x = rows["x"].copy()
+                x[:, zero] = 0.0
+                keep = _proposed(rows["x"], new_sources)
+                group_of = np.repeat(np.arange(rows["groups"].size), rows["groups"])[keep]
+                if hit_rate:
+                    ranking.set_hit_rates(x, rows["names"], training._merge_counts(
+                        counts[i] for i in inside if i != j))
+                fit_parts.append((x[keep], rows["y"][keep],
+                                  np.bincount(group_of, minlength=rows["groups"].size)))
+        x_fit, y_fit = np.concatenate([e[0] for e in fit_parts]), np.concatenate(
+            [e[1] for e in fit_parts])
+        groups_fit = np.concatenate([e[2] for e in fit_parts])
+        if ranker == "mlp":
+            fitted = ranking.fit_ranker(x_fit, y_fit, groups=groups_fit, listwise=listwise,
+                                        **fit)
+        else:
+            fitted = trees.fit_trees(x_fit, y_fit, groups_fit, objective=ranker, **fit)
+        scores = fitted.probabilities(x_k)
         # Best first within each record: by record, then by decreasing score.
         order = np.lexsort((-scores, group_of_k))
         ranked_group = group_of_k[order]
@@ -146,6 +171,8 @@ GROUPS = {
     "ranks": ("knn_rank", "expected_tags"),
     "cooc": ("cooc_net_top", "cooc_knn_top"),
     "hitrate": ("hit_rate", "candidacies"),
+    # This round (with the boosted trees):
+    "sets": ("set_top", "set_max", "set_top_n", "first_rank", "carriers", "net_rel"),
 }
 
 
@@ -153,8 +180,21 @@ def variant(name: str) -> dict:
     """Keyword arguments of `cv_scores` for a variant: "before" (the evidence of the
     previous model), "all", "+group" (before + one group), "-group" (all but one group);
     suffixes "@0.5" give the listwise weight, "/32" the ranker's hidden units, "*600" its
-    epochs, "~1" its random seed, in that order ("all@0.5/32*600~1")."""
+    epochs, "~1" its random seed, in that order ("all@0.5/32*600~1"); a last suffix
+    "%logistic" or "%lambdarank" ranks with boosted trees (`trees.fit_trees`) of that
+    loss, ":name=value" its arguments ("all%lambdarank:trees=300:depth=5"); "&anonymous"
+    at the very end: the ranker also learns from the rows without the producer."""
     fit = {}
+    name, anonymous, _rest = name.partition("&anonymous")
+    if anonymous:
+        fit["anonymous"] = True
+    name, _sep, tree_args = name.partition("%")
+    if tree_args:  # "%logistic:trees=300:depth=5": the boosted trees and their arguments
+        objective, *pairs = tree_args.split(":")
+        fit["ranker"] = objective
+        for pair in pairs:
+            key, _eq, value = pair.partition("=")
+            fit[key] = float(value) if "." in value else int(value)
     for mark, key, kind in (("~", "seed", int), ("*", "epochs", int), ("/", "hidden", int)):
         name, _sep, value = name.partition(mark)
         if value:
@@ -187,10 +227,14 @@ def main() -> None:
     train, _held_out = training.split_by_dataset(datasud)  # the held-out part stays unread
     del _held_out
     national = list(training.read_records(args.data / "datagouv-sample-60k.csv.gz"))
-    folds = fold_rows(train, fold_models(train, national, args.cache), args.cache)
+    models = fold_models(train, national, args.cache)
+    folds = fold_rows(train, models, args.cache)
     for name in args.variants.split(","):
         started = time.process_time()
-        scores = cv_scores(folds, **variant(name))
+        chosen = variant(name)
+        if chosen.pop("anonymous", False):
+            chosen["anonymous"] = fold_rows(train, models, args.cache, anonymous=True)
+        scores = cv_scores(folds, **chosen)
         print(f"{name}: training-split CV ({len(folds)} folds, {scores['datasets']} tagged "
               f"datasets): P@5 {scores['p5']:.4f}, P@5 capped {scores['p5_capped']:.4f}, "
               f"R@5 {scores['r5']:.4f} ({time.process_time() - started:.0f} s CPU)",

@@ -15,11 +15,12 @@ Two more parts rank the candidate tags (format 2):
 - a small fastText-like network (`tagnet.py`: an embedding per frequent text feature, a
   softmax over the tags) learnt on the national catalogue, which knows which words make
   which tags;
-- the ranker (`ranking.py`): a one-hidden-layer network that turns each candidate's evidence
-  (neighbours, associations, tag words in the title or description, network probability,
-  popularity) into the probability that a producer gives the tag, learnt on DataSud
-  datasets left out of the model it reads (cross-validation inside the training
-  catalogue). That probability is the tag's score.
+- the ranker: boosted trees (`trees.py`; a one-hidden-layer network, `ranking.Ranker`, in
+  models trained before 2026-11-30) that turn each candidate's evidence (`ranking.py`:
+  neighbours and their whole tag sets, associations, tag words in the title or
+  description, network probability, popularity, producer...) into the probability that a
+  producer gives the tag, learnt on DataSud datasets left out of the model it reads
+  (cross-validation inside the training catalogue). That probability is the tag's score.
 Facts kept on the indexed DataSud datasets for the ranker (format 2, optional arrays):
 each one's producer (organisation slug: the form and `POST /api/1/suggestions` may say who
 describes a dataset, and a producer reuses its tags), its title template
@@ -38,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ranking, tagnet
+from . import ranking, tagnet, trees
 from .text import document_features, tag_words, template_key, tokens
 
 FORMAT_VERSION = 2
@@ -97,7 +98,7 @@ class SuggestionModel:
     doc_producer: np.ndarray | None = None  # int16 [D]: index in `producers`, -1 unknown
     doc_template: np.ndarray | None = None  # uint32 [D]: `text.template_key` of the title
     producers: list[str] = field(default_factory=list)  # organisation slugs
-    ranker: ranking.Ranker | None = None
+    ranker: ranking.Ranker | trees.TreeRanker | None = None
     weights: Weights = field(default_factory=Weights)
     meta: dict = field(default_factory=dict)
 
@@ -121,6 +122,13 @@ class SuggestionModel:
         self.tag_docs = doc_of_tag[order]
         self.tag_docs_ptr = np.searchsorted(self.doc_tags[order],
                                             np.arange(len(self.tags) + 1))
+        # Each indexed dataset's whole tag set as a number: datasets with exactly the same
+        # tags share it (the neighbours' sets, `ranking.candidate_features`).
+        set_ids: dict[tuple, int] = {}
+        self.doc_tag_set = np.array(
+            [set_ids.setdefault(tuple(self.doc_tags[a:b].tolist()), len(set_ids))
+             for a, b in zip(self.doc_tag_ptr[:-1].tolist(), self.doc_tag_ptr[1:].tolist(),
+                             strict=True)], np.int64)
         self.producer_index = {slug: i for i, slug in enumerate(self.producers)}
         self.producer_docs = np.zeros(len(self.producers), np.int64)
         # Per producer: its tags, most used first, and on how many of its datasets.
@@ -327,7 +335,7 @@ class SuggestionModel:
                        if getattr(self, name) is not None})
         if self.ranker is not None:
             arrays.update({f"ranker_{name}": getattr(self.ranker, name)
-                           for name in ranking.Ranker.ARRAYS})
+                           for name in self.ranker.ARRAYS})
         arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False)
                                          .encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
@@ -345,9 +353,10 @@ class SuggestionModel:
                 raise ValueError(f"Format de modèle inattendu : {header.get('format')}")
             arrays = {name: data[name] for name in cls._ARRAYS}
             arrays.update({name: data[name] for name in cls._OPTIONAL if name in data.files})
-            if "ranker_w1" in data.files:
-                arrays["ranker"] = ranking.Ranker(**{name: data[f"ranker_{name}"]
-                                                     for name in ranking.Ranker.ARRAYS})
+            for kind in (ranking.Ranker, trees.TreeRanker):  # a network or boosted trees
+                if all(f"ranker_{name}" in data.files for name in kind.ARRAYS):
+                    arrays["ranker"] = kind(**{name: data[f"ranker_{name}"]
+                                               for name in kind.ARRAYS})
         return cls(**arrays, **{name: header[name] for name in cls._LISTS},
                    producers=header.get("producers", []),
                    weights=Weights(**header["weights"]), meta=header.get("meta", {}))

@@ -1,8 +1,9 @@
 """The learnt tag ranker: every candidate tag of a dataset being described is turned into a
 small vector of evidence (how many close DataSud neighbours carry it and how close they are,
 what the text's features say of it, whether its own words are in the title...), and a
-logistic regression, learnt on datasets the base model was NOT trained on, turns that vector
-into the probability that a producer gives the tag. The probability is the tag's score.
+ranker learnt on datasets the base model was NOT trained on (boosted trees, `trees.py`;
+before them the small network `Ranker` below) turns that vector into the probability that
+a producer gives the tag. The probability is the tag's score.
 
 Candidates: the tags of the nearest DataSud datasets, the best tags associated with the
 text's features, the tags whose words appear in the text, and, when known, the producer's
@@ -55,6 +56,14 @@ FEATURES = (
     # What the tag became when it was a candidate of a cross-validation fold:
     "hit_rate",  # share of its candidacies where the producer gave it (smoothed)
     "candidacies",  # how often it was a candidate (log)
+    # The neighbours' whole tag sets (a dataset often repeats a neighbour's exact set):
+    # the support of a set is the vote of the neighbours carrying exactly that set.
+    "set_top",  # the support of the best-supported set, when the tag is in it
+    "set_max",  # the best support of a set the tag is in
+    "set_top_n",  # how many neighbours carry the best-supported set (log)
+    "first_rank",  # 1 / (1 + rank of the nearest neighbour carrying the tag)
+    "carriers",  # share of the neighbours carrying the tag
+    "net_rel",  # the network's probability over that of its best candidate
 )
 N_FEATURES = len(FEATURES)
 MAX_ASSOC_CANDIDATES = 60
@@ -153,6 +162,7 @@ def candidate_features(
         knn_rank[knn_order] = np.arange(n)
         x[:, 25] = np.where(x[:, 1] > 0, 1.0 / (1.0 + knn_rank), 0.0)
         x[:, 26] = float(lengths[:3].mean()) / 10
+        _set_features(model, x, docs, votes / vote_total, pos, nb_rank)
         if producer >= 0 and model.doc_producer is not None:
             same = (model.doc_producer[docs] == producer)[nb_rank]
             x[:, 22] = np.bincount(pos[same], weights=votes[nb_rank][same] / vote_total,
@@ -198,7 +208,26 @@ def candidate_features(
         ordered = np.sort(net)
         greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
         x[:, 18] = 1.0 / (1.0 + greater)
+        x[:, 36] = p / (float(p.max()) or 1.0)
     return candidates, x
+
+
+def _set_features(model, x: np.ndarray, docs: np.ndarray, votes: np.ndarray,
+                  pos: np.ndarray, nb_rank: np.ndarray) -> None:
+    """The evidence of the neighbours' whole tag sets and ranks (columns 31 to 35), for the
+    (neighbour, tag) rows `pos` (candidate index), `nb_rank` (neighbour rank)."""
+    n = x.shape[0]
+    sets, set_of = np.unique(model.doc_tag_set[docs], return_inverse=True)
+    support = np.bincount(set_of, weights=votes, minlength=sets.size)
+    best = int(np.argmax(support))
+    in_best = set_of[nb_rank] == best
+    x[pos[in_best], 31] = support[best]
+    np.maximum.at(x[:, 32], pos, support[set_of[nb_rank]])
+    x[:, 33] = math.log1p(int((set_of == best).sum())) / math.log(31.0)
+    first = np.full(n, docs.size, np.int64)
+    np.minimum.at(first, pos, nb_rank)
+    x[:, 34] = np.where(first < docs.size, 1.0 / (1.0 + first), 0.0)
+    x[:, 35] = np.bincount(pos, minlength=n) / max(1, docs.size)
 
 
 def hit_counts(names: list[np.ndarray], labels: list[np.ndarray]) -> dict[str, list[float]]:

@@ -13,7 +13,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from datasud.catalog.importers.export_format import FREQUENCIES
 from datasud.catalog.importers.themes import ThemeMatcher, default_matcher
 
-from . import ranking, tagnet
+from . import ranking, tagnet, trees
 from .model import SuggestionModel, Weights
 from .text import document_features, fold, tag_words, template_key, tokens
 
@@ -36,6 +36,10 @@ ASSOC_MIN_PAIRS = 3
 RANKER_FOLDS = 4          # cross-validation folds that give the ranker its examples
 RANKER_SEED = 7
 MIN_RANKER_DATASETS = 100  # fewer tagged DataSud datasets: the linear mix of `Weights`
+# The ranker: boosted trees on the logistic loss (`trees.fit_trees`). Chosen on the
+# training cross-validation of `benchmarks/cv_suggestions.py` (P@5 0.7720 for the former
+# one-hidden-layer network `ranking.fit_ranker`, see docs/benchmarks.md).
+RANKER_TREES = {"objective": "logistic", "trees": 300, "depth": 5, "learning_rate": 0.05}
 
 
 class TrainingError(Exception):
@@ -291,13 +295,18 @@ def fold_model(datasud: list[Record], held: list[int], national: list[Record],
     return inner
 
 
-def fold_evidence(inner: SuggestionModel, records: list[Record]) -> tuple[list, list, list]:
+def fold_evidence(inner: SuggestionModel, records: list[Record],
+                  anonymous: bool = False) -> tuple[list, list, list]:
     """Per tagged record (one the model `inner` was NOT trained on): the evidence rows of
-    its candidate tags, their labels (1: the producer gave the tag) and their names."""
+    its candidate tags, their labels (1: the producer gave the tag) and their names.
+    `anonymous`: as if the producer were not given, for the records that have one (and
+    only those)."""
     rows, labels, names = [], [], []
     for record in records:
-        if not record.tags:
+        if not record.tags or (anonymous and not record.organisation):
             continue
+        if anonymous:
+            record = replace(record, organisation="")
         ids, vals, words = inner.vectorise(record.title, record.description)
         docs, sims = inner.neighbours(ids, vals)
         tags, evidence = inner.candidates(record.title, record.description, "", ids,
@@ -311,30 +320,35 @@ def fold_evidence(inner: SuggestionModel, records: list[Record]) -> tuple[list, 
 
 def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[Record],
                   national_analysed: list, weights: Weights | None, matcher: ThemeMatcher,
-                  folds: int, net_epochs: int, say) -> ranking.Ranker:
+                  folds: int, net_epochs: int, say) -> trees.TreeRanker:
     """Cross-validation: for each fold of `datasud`, a model trained on the other folds
     (+ national) gives the evidence of the fold's candidate tags, labelled by the tags the
     producers actually gave; the ranker learns from all folds at once."""
-    evidence = []
+    evidence, anonymous = [], []
     for part, held in enumerate(fold_parts(len(datasud), folds)):
         inner = fold_model(datasud, held, national, national_analysed, weights, matcher,
                            net_epochs if model.net_emb is not None else 0)
         evidence.append(fold_evidence(inner, [datasud[i] for i in held]))
+        anonymous.append(fold_evidence(inner, [datasud[i] for i in held], anonymous=True))
         say(f"ordonnateur : pli {part + 1}/{folds}")
     # The tags' hit rates: each fold's rows read those of the other folds (a row never
     # sees its own label); the model keeps those of every fold.
     counts = [ranking.hit_counts(names, labels) for _rows, labels, names in evidence]
-    for k, (rows, _labels, names) in enumerate(evidence):
+    for k, fold_parts_k in enumerate(zip(evidence, anonymous, strict=True)):
         others = _merge_counts(c for j, c in enumerate(counts) if j != k)
-        for row, name in zip(rows, names, strict=True):
-            ranking.set_hit_rates(row, name, others)
+        for rows, _labels, names in fold_parts_k:
+            for row, name in zip(rows, names, strict=True):
+                ranking.set_hit_rates(row, name, others)
     model.tag_hit_rate, model.tag_candidacies = ranking.hit_rates(_merge_counts(counts),
                                                                    model.tags)
-    rows = [row for fold_rows, _labels, _names in evidence for row in fold_rows]
-    labels = [label for _rows, fold_labels, _names in evidence for label in fold_labels]
-    return ranking.fit_ranker(np.concatenate(rows), np.concatenate(labels),
-                              groups=np.array([row.shape[0] for row in rows]),
-                              listwise=ranking.LISTWISE)
+    # The ranker also learns from each dataset as if its producer were not given: the
+    # organisation is optional in the API, and trees would otherwise read "no producer's
+    # share" as "a tag its producer never uses".
+    both = [*evidence, *anonymous]
+    rows = [row for fold_rows, _labels, _names in both for row in fold_rows]
+    labels = [label for _rows, fold_labels, _names in both for label in fold_labels]
+    return trees.fit_trees(np.concatenate(rows), np.concatenate(labels),
+                           np.array([row.shape[0] for row in rows]), **RANKER_TREES)
 
 
 def _merge_counts(parts) -> dict[str, list[float]]:
@@ -404,8 +418,6 @@ def tune(model: SuggestionModel, validation: list[Record],
     """The weights of the linear mix (a model without ranker) with the best P@5 on
     `validation` (datasets the model was NOT trained on), among `model.weights` changed by
     each entry of `grid`. The model's ranker, if any, is set aside meanwhile."""
-    from dataclasses import replace
-
     from .evaluation import tag_metrics
 
     grid = grid or [{"k": k, "power": p, "assoc": a, "match": m}

@@ -4,7 +4,7 @@ cross-validation, stored without pickle, scores that are probabilities."""
 import numpy as np
 import pytest
 
-from datasud.intelligence import ranking, tagnet, training
+from datasud.intelligence import ranking, tagnet, training, trees
 from datasud.intelligence.model import SuggestionModel
 from datasud.intelligence.training import Record
 
@@ -53,7 +53,9 @@ def model(tmp_path_factory):
 
 def test_model_has_network_and_ranker_after_reload(model):
     assert model.ranker is not None and model.net_emb is not None
-    assert model.ranker.w1.shape == (ranking.N_FEATURES, ranking.HIDDEN)
+    assert isinstance(model.ranker, trees.TreeRanker)
+    assert model.ranker.feature.max() < ranking.N_FEATURES
+    assert model.ranker.feature.shape[0] == training.RANKER_TREES["trees"]
     assert model.net_emb.shape[1] == tagnet.DIM
     assert model.net_row.size == len(model.features)
     assert model.tag_title_precision.size == len(model.tags)
@@ -90,8 +92,14 @@ def test_the_producer_brings_its_own_tags(model):
         other = next(p for p in PRODUCERS if p != producer)
         assert ranked.index(f"marque-{producer}") < ranked.index(f"marque-{other}")
     anonymous = dict(model.tag_scores(title, description))
-    given = dict(model.tag_scores(title, description, organisation="agglo-nord"))
-    assert given["marque-agglo-nord"] > anonymous.get("marque-agglo-nord", 0.0) + 0.1
+    for producer in PRODUCERS:
+        # The producer's tag gains on the other producer's (boosted trees learnt on 24
+        # datasets already lean one way without the producer: the margin is what moves).
+        other = next(p for p in PRODUCERS if p != producer)
+        given = dict(model.tag_scores(title, description, organisation=producer))
+        margin = given[f"marque-{producer}"] - given.get(f"marque-{other}", 0.0)
+        assert margin > anonymous.get(f"marque-{producer}", 0.0) - anonymous.get(
+            f"marque-{other}", 0.0) + 0.3, (given, anonymous)
     # An organisation the model does not know changes nothing.
     assert model.tag_scores(title, description, organisation="inconnue") == list(
         anonymous.items())
@@ -122,6 +130,52 @@ def test_evidence_rows_match_the_feature_list(model):
     budget = evidence[list(tags).index(model.tag_index["budget"])]
     assert budget[ranking.FEATURES.index("match_title")] == 1.0
     assert budget[ranking.FEATURES.index("top1")] > 0
+
+
+def test_neighbours_whole_tag_sets_are_evidence(model):
+    """A text like one catalogued dataset: the tags of the set its neighbours carry most
+    have the best set support; a tag outside every neighbour's set has none."""
+    title = "Budget primitif de Gap"
+    ids, vals, words = model.vectorise(title, "Dépenses et recettes de la collectivité à Gap.")
+    docs, sims = model.neighbours(ids, vals)
+    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
+    column = {name: evidence[:, ranking.FEATURES.index(name)] for name in
+              ("set_top", "set_max", "first_rank", "carriers")}
+    nearest = set(model.doc_tags[model.doc_tag_ptr[docs[0]]:model.doc_tag_ptr[docs[0] + 1]]
+                  .tolist())
+    for i, tag in enumerate(tags.tolist()):
+        assert column["set_top"][i] <= column["set_max"][i] <= 1.0 + 1e-9
+        assert (column["first_rank"][i] == 1.0) == (tag in nearest)
+        assert (column["carriers"][i] > 0) == (column["set_max"][i] > 0)
+    assert column["set_top"].max() > 0
+    # Datasets with exactly the same tags share one set number.
+    same = [model.doc_tags[a:b].tolist() for a, b in zip(model.doc_tag_ptr[:-1],
+                                                         model.doc_tag_ptr[1:], strict=True)]
+    for d in range(len(same)):
+        for e in range(len(same)):
+            assert (same[d] == same[e]) == (model.doc_tag_set[d] == model.doc_tag_set[e])
+
+
+def test_boosted_trees_learn_thresholds_and_are_deterministic():
+    """A rule with a threshold (given when x1 > 0.5 and x2 > 0), learnt by both losses;
+    same seed, same trees; scores are probabilities."""
+    rng = np.random.default_rng(3)
+    x = np.column_stack([np.ones(2000), rng.random(2000), rng.normal(size=2000)])
+    y = ((x[:, 1] > 0.5) & (x[:, 2] > 0)).astype(float)
+    groups = np.full(100, 20)
+    for objective in ("logistic", "lambdarank"):
+        fitted = trees.fit_trees(x, y, groups, objective=objective, trees=40, depth=3)
+        again = trees.fit_trees(x, y, groups, objective=objective, trees=40, depth=3)
+        assert np.array_equal(fitted.value, again.value)
+        p = fitted.probabilities(x)
+        assert np.all((p >= 0) & (p <= 1))
+        assert ((p > 0.5) == (y == 1)).mean() > 0.97, objective
+        # Within each group the given candidates come first.
+        ranks = np.argsort(np.argsort(-p.reshape(100, 20), axis=1), axis=1)
+        given = y.reshape(100, 20) == 1
+        assert (ranks[given] < given.sum(axis=1, keepdims=True).repeat(20, 1)[given]).mean() > 0.95
+    assert not np.array_equal(
+        fitted.value, trees.fit_trees(x, y, groups, trees=40, depth=3, seed=1).value)
 
 
 def test_fit_ranker_learns_and_is_deterministic():
