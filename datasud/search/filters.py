@@ -104,13 +104,24 @@ _INDEXED_VALUES = {"theme": (Theme, "slug"), "organisation": (Organisation, "slu
                    "licence": (Licence, "slug"), "tag": (Tag, "name")}
 
 
-def _indexed_values(facet: str, values: list[str]) -> tuple[str, str, list]:
+def _indexed_values(facet: str, values: list[str],
+                    memo: dict | None = None) -> tuple[str, str, list]:
     """The `DatasetFacet` facet and an SQL list of the values that `values` select.
 
     Ids are looked up first (a short query per facet) and written as values: PostgreSQL
     then knows how many datasets a value has, where a subquery hides it (it estimated a
-    dozen datasets for a theme of 13,000 and read them all to sort a page).
+    dozen datasets for a theme of 13,000 and read them all to sort a page). `memo` keeps
+    them for the other statements of one search (its counts and its page).
     """
+    if memo is None:
+        return _look_up_values(facet, values)
+    key = (facet, tuple(values))
+    if key not in memo:
+        memo[key] = _look_up_values(facet, values)
+    return memo[key]
+
+
+def _look_up_values(facet: str, values: list[str]) -> tuple[str, str, list]:
     if facet == "partner":
         # Non-partners are thousands of producers: a subquery, not a list.
         table = connection.ops.quote_name(Organisation._meta.db_table)
@@ -130,8 +141,8 @@ def _indexed_values(facet: str, values: list[str]) -> tuple[str, str, list]:
     return facet, ", ".join(["%s"] * len(found)), found
 
 
-def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
-                    skip: str | None = None) -> tuple[str, list] | None:
+def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...], skip: str | None = None,
+                    memo: dict | None = None) -> tuple[str, list] | None:
     """SQL listing the ids (`dataset_id`) of the indexed datasets of `scopes`
     (`DatasetFacet.Scope`) that match the filters of `query` but `skip`'s, read from the
     index's facet rows alone; None without filters, or when a filter has no such rows (the
@@ -143,7 +154,7 @@ def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
     dataset order: the first filter's range is read, the others probed for each of its
     datasets (or, on PostgreSQL, merged with it). A filter with one value drives where
     there is one: its range has no dataset twice, where a dataset with two of a filter's
-    values would be listed twice (hence DISTINCT then).
+    values would be listed twice (hence DISTINCT then). `memo`: see `_indexed_values`.
     """
     if query.bbox is not None:
         return None
@@ -154,7 +165,7 @@ def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
         if values and facet != skip:
             # A territory stands for itself and the areas around it: several values.
             count = len(values) + (facet == "territory")
-            ranges.append((facet, count, *_indexed_values(facet, values)))
+            ranges.append((facet, count, *_indexed_values(facet, values, memo)))
     if not ranges:
         return None
     ranges.sort(key=lambda found: found[1] != 1)  # a single value first (stable)
@@ -171,7 +182,8 @@ def indexed_ids_sql(query: SearchQuery, scopes: tuple[int, ...],
 
 
 def indexed_checks_sql(query: SearchQuery, id_column: str,
-                       probe: Callable[[str], str] = str) -> tuple[str, list] | None:
+                       probe: Callable[[str], str] = str,
+                       memo: dict | None = None) -> tuple[str, list] | None:
     """An SQL condition checking that the dataset whose id is in `id_column` matches the
     filters of `query`, one probe of the index's facet rows per filter; None as for
     `indexed_ids_sql`.
@@ -189,7 +201,7 @@ def indexed_checks_sql(query: SearchQuery, id_column: str,
     for facet, values in query.selected().items():
         if not values:
             continue
-        name, values_sql, values_params = _indexed_values(facet, values)
+        name, values_sql, values_params = _indexed_values(facet, values, memo)
         checks.append("EXISTS (" + probe(
             f"SELECT 1 FROM {table} x WHERE x.dataset_id = {id_column} "
             f"AND x.facet = %s AND x.value IN ({values_sql})") + ")")
@@ -200,10 +212,10 @@ def indexed_checks_sql(query: SearchQuery, id_column: str,
 
 
 def indexed_set_sql(query: SearchQuery, scopes: tuple[int, ...], skip: str | None = None,
-                    producers: bool = True) -> tuple[str, list] | None:
+                    producers: bool = True, memo: dict | None = None) -> tuple[str, list] | None:
     """SQL listing (id, organisation_id, licence_id) of the datasets of `indexed_ids_sql`;
     without `producers`, the last two are NULL (read from the index's rows in memory)."""
-    found = indexed_ids_sql(query, scopes, skip)
+    found = indexed_ids_sql(query, scopes, skip, memo)
     if found is None:
         return None
     ids, params = found

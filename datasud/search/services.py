@@ -55,6 +55,8 @@ UNLISTED = "search_unlisted"
 # the same SQL. Emptied when full.
 _ANONYMOUS_SQL: dict[tuple, tuple[str, list]] = {}
 ANONYMOUS_SQL_ENTRIES = 512
+# The public catalogue's size under an index token (see `_Search._catalogue_size`).
+_CATALOGUE_SIZES: dict[tuple, int] = {}
 # A sorted page of filtered datasets is read down the sort's index, each dataset checked
 # against the filters, when the page's end should come within this many datasets of the
 # index (see `_Search._indexed_filters`).
@@ -148,6 +150,8 @@ class _Search:
         # The matching datasets' (id, score), when counting listed them with their scores:
         # the page by relevance is then sorted from them (see `_count`).
         self._scored: list[tuple[int, float]] | None = None
+        # The ids of the filters' values, looked up once for its counts and its page.
+        self._values_memo: dict = {}
 
     def datasets_visible(self) -> QuerySet:
         """The datasets the user may see, archived ones left out unless asked for."""
@@ -287,7 +291,8 @@ class _Search:
                 base_params = score_params + base_params
             elif (self.use_totals
                   and (indexed := indexed_set_sql(self.query, scopes, skip,
-                                                  producers=columns is None)) is not None):
+                                                  producers=columns is None,
+                                                  memo=self._values_memo)) is not None):
                 # The public datasets from the index's ranges (counts trust the index's
                 # scopes, as the running totals do); a signed-in user's drafts and private
                 # datasets, from the catalogue: the two never overlap.
@@ -364,21 +369,28 @@ class _Search:
         ids listed, where the catalogue's links would have them all looked up)."""
         table_id = f"{connection.ops.quote_name(Dataset._meta.db_table)}.id"
         if total and end * self._catalogue_size() <= MAX_WALK * total:
-            found = indexed_checks_sql(self.query, table_id, self.backend.probe)
+            found = indexed_checks_sql(self.query, table_id, self.backend.probe,
+                                       self._values_memo)
             if found is not None:
                 sql, params = found
                 return self.datasets_visible().extra(where=[sql], params=params)
         if not self.backend.index_filters_pages:
             return datasets
-        found = indexed_ids_sql(self.query, self._scopes())
+        found = indexed_ids_sql(self.query, self._scopes(), memo=self._values_memo)
         if found is None:
             return datasets
         return self.datasets_visible().filter(id__in=RawSQL(*found))
 
     def _catalogue_size(self) -> int:
-        """How many public datasets are searched (from the running totals)."""
-        return sum(row.n for row in FacetCount.objects.filter(
-            scope__in=self._scopes(), facet="", value=""))
+        """How many public datasets are searched (from the running totals, read once per
+        index token: every filtered page asks)."""
+        key = (connection.alias, self.token, self._scopes())
+        if key not in _CATALOGUE_SIZES:
+            if len(_CATALOGUE_SIZES) >= 64:
+                _CATALOGUE_SIZES.clear()
+            _CATALOGUE_SIZES[key] = sum(row.n for row in FacetCount.objects.filter(
+                scope__in=self._scopes(), facet="", value=""))
+        return _CATALOGUE_SIZES[key]
 
     def page(self, sort: str, offset: int, limit: int,
              total: int | None = None) -> list[Dataset]:
@@ -435,7 +447,8 @@ class _Search:
         parts, params = [], []
         public = self.datasets().public()
         if (self.use_totals and self.backend.index_filters_pages
-                and (indexed := indexed_ids_sql(self.query, self._scopes())) is not None):
+                and (indexed := indexed_ids_sql(self.query, self._scopes(),
+                                                memo=self._values_memo)) is not None):
             # The filters of the public half as ranges of the index (see `page`).
             public = self.datasets_visible().public().filter(id__in=RawSQL(*indexed))
         for half in (public, _unlisted(self.datasets())):
