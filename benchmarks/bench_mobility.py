@@ -103,9 +103,9 @@ THIRD_ROUND = (
     "| 400 trees, learning rate 0.03 | 65 | 0.4344 | 0.7458 |",
     "",
     "The best, 10 folds with 74 features, is 0.002 above the shipped settings, while its "
-    "parts disagree (the first 7 of those features alone lose 0.003 with 5 folds) and it doubles the "
-    "training time and the file: not kept. The first pass's 150 candidates hold 86 % of the "
-    "true targets; the reordering, not the pool, is what falls short.",
+    "parts disagree (the first 7 of those features alone lose 0.003 with 5 folds) and it "
+    "doubles the training time and the file: not kept. The first pass's 150 candidates "
+    "hold 86 % of the true targets; the reordering, not the pool, is what falls short.",
 )
 
 
