@@ -4,8 +4,7 @@ The evidence of a candidate tag (`ranking.FEATURES`) is tabular, with thresholds
 matter ("the nearest neighbour is closer than 0.8", "the producer gave it on half of its
 datasets"): trees read such thresholds directly where the small network of `ranking.Ranker`
 has to approximate them. Each round fits a regression tree on the gradients of the loss
-with Newton leaves (-G / (H + lambda)), on features cut into at most `bins` quantile bins
-(histograms, as LightGBM does; a child's histogram is its parent's minus its sibling's).
+(`datasud.boosting`, shared with the mobility ranker: Newton leaves on quantile bins).
 
 Two losses (`fit_trees(objective=...)`):
 - "logistic": the candidate is given or not; the score is a probability directly;
@@ -21,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from datasud import boosting
 
 
 @dataclass
@@ -39,77 +40,12 @@ class TreeRanker:
     ARRAYS = ("feature", "threshold", "left", "right", "value", "platt")
 
     def logits(self, x: np.ndarray) -> np.ndarray:
-        trees, width = self.feature.shape
-        offset = (np.arange(trees) * width)[None, :]
-        feature, threshold = self.feature.ravel(), self.threshold.ravel()
-        left, right = (self.left + offset.T).ravel(), (self.right + offset.T).ravel()
-        node = np.broadcast_to(offset, (x.shape[0], trees)).copy()
-        row = np.arange(x.shape[0])[:, None]
-        while True:  # one level of every tree per pass, all rows at once
-            f = feature[node]
-            internal = f >= 0
-            if not internal.any():
-                break
-            below = x[row, np.maximum(f, 0)] < threshold[node]
-            node = np.where(internal, np.where(below, left[node], right[node]), node)
-        score = self.value.ravel()[node].sum(axis=1, dtype=np.float64)
+        score = boosting.forest_scores(self.feature, self.threshold, self.left, self.right,
+                                       self.value, x)
         return float(self.platt[0]) * score + float(self.platt[1])
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(self.logits(x), -30, 30)))
-
-
-def _edges(x: np.ndarray, bins: int) -> list[np.ndarray]:
-    """Per feature, the cut points of at most `bins` quantile bins."""
-    qs = np.linspace(0, 1, bins + 1)[1:-1]
-    return [np.unique(np.quantile(x[:, f], qs)) for f in range(x.shape[1])]
-
-
-def _fit_tree(columns, rows, grad, hess, bins, depth, lam, min_hess):
-    """One regression tree on the binned `columns` ([features, all rows], uint8) of the
-    rows `rows`: nodes as [feature, bin, left, right, value]."""
-    n_features = columns.shape[0]
-    nodes: list[list] = []
-
-    def histogram(idx):
-        # One bincount per feature on the gathered column: far faster than one bincount
-        # over (feature, bin) slots, which needs the gradients repeated per feature.
-        g, h = grad[idx], hess[idx]
-        hg, hh = np.empty((n_features, bins)), np.empty((n_features, bins))
-        for f in range(n_features):
-            column = columns[f, rows[idx]]
-            hg[f], hh[f] = np.bincount(column, g, bins), np.bincount(column, h, bins)
-        return hg, hh
-
-    def grow(idx, level, hist):
-        g_sum, h_sum = grad[idx].sum(), hess[idx].sum()
-        if level < depth and idx.size > 1:
-            hg, hh = hist if hist is not None else histogram(idx)
-            gl, hl = np.cumsum(hg, 1)[:, :-1], np.cumsum(hh, 1)[:, :-1]
-            gain = gl**2 / (hl + lam) + (g_sum - gl) ** 2 / (h_sum - hl + lam)
-            gain[(hl < min_hess) | (h_sum - hl < min_hess)] = -np.inf
-            f, b = np.unravel_index(np.argmax(gain), gain.shape)
-            if np.isfinite(gain[f, b]) and gain[f, b] > g_sum**2 / (h_sum + lam):
-                me = len(nodes)
-                nodes.append([int(f), int(b), -1, -1, 0.0])
-                go_left = columns[f, rows[idx]] <= b
-                left_idx, right_idx = idx[go_left], idx[~go_left]
-                left_hist = right_hist = None
-                if level + 1 < depth:  # the smaller child's histogram, the other by difference
-                    if left_idx.size <= right_idx.size:
-                        left_hist = histogram(left_idx)
-                        right_hist = (hg - left_hist[0], hh - left_hist[1])
-                    else:
-                        right_hist = histogram(right_idx)
-                        left_hist = (hg - right_hist[0], hh - right_hist[1])
-                nodes[me][2] = grow(left_idx, level + 1, left_hist)
-                nodes[me][3] = grow(right_idx, level + 1, right_hist)
-                return me
-        nodes.append([-1, 0, -1, -1, -g_sum / (h_sum + lam)])
-        return len(nodes) - 1
-
-    grow(np.arange(rows.size), 0, None)
-    return nodes
 
 
 def _lambda_gradients(scores, y, group_of, pairs, ideal, trunc):
@@ -185,10 +121,8 @@ def fit_trees(
     x = x.astype(np.float64)
     y = y.astype(np.float64)
     group_of = np.repeat(np.arange(groups.size), groups)
-    edges = _edges(x, bins)
-    columns = np.stack(
-        [np.searchsorted(e, x[:, f], side="right") for f, e in enumerate(edges)]
-    ).astype(np.uint8)
+    edges = boosting.quantile_edges(x, bins)
+    columns = boosting.binned_columns(x, edges)
     rng = np.random.default_rng(seed)
     if objective == "logistic":
         mean = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
@@ -208,21 +142,9 @@ def fit_trees(
             grad, hess = _lambda_gradients(scores, y, group_of, pairs, ideal, trunc)
         picked = rng.random(groups.size) < subsample
         rows = np.flatnonzero(picked[group_of])
-        nodes = _fit_tree(columns, rows, grad[rows], hess[rows], bins, depth, lam, min_hess)
-        scores += learning_rate * _predict_binned(nodes, columns)
-        # Bin b of feature f holds the values below edges[f][b]: the same test on raw values.
-        built.append(
-            [
-                (
-                    f,
-                    float(edges[f][b]) if f >= 0 and b < len(edges[f]) else np.inf,
-                    le,
-                    r,
-                    v * learning_rate,
-                )
-                for f, b, le, r, v in nodes
-            ]
-        )
+        nodes = boosting.fit_tree(columns, rows, grad[rows], hess[rows], bins, depth, lam, min_hess)
+        scores += learning_rate * boosting.predict_binned(nodes, columns)
+        built.append(boosting.raw_thresholds(nodes, edges, learning_rate))
     width = max(len(t) for t in built)
     feature = np.full((trees, width), -1, np.int16)
     threshold = np.full((trees, width), np.inf, np.float64)
@@ -237,19 +159,3 @@ def fit_trees(
     if objective == "lambdarank":
         ranker.platt = _platt(ranker.logits(x), y)
     return ranker
-
-
-def _predict_binned(nodes, columns):
-    table = np.array(nodes, dtype=np.float64)
-    feature, split = table[:, 0].astype(np.int64), table[:, 1]
-    left, right = table[:, 2].astype(np.int64), table[:, 3].astype(np.int64)
-    node = np.zeros(columns.shape[1], np.int64)
-    rows = np.arange(columns.shape[1])
-    while True:
-        f = feature[node]
-        internal = f >= 0
-        if not internal.any():
-            break
-        values = columns[np.maximum(f, 0), rows]
-        node = np.where(internal, np.where(values <= split[node], left[node], right[node]), node)
-    return table[node, 4]

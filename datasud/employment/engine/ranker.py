@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from datasud import boosting
+
 MODEL_FILE = Path(__file__).with_name("mobility_ranker.json")
 
 
@@ -42,21 +44,8 @@ class TreeRanker:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Scores of the rows of `x` ([rows, features], columns in `self.features` order)."""
-        trees, width = self.feature.shape
-        # Flat node numbers (tree * width + node), all trees and rows at once.
-        feature, threshold = self.feature.ravel(), self.threshold.ravel()
-        offset = np.arange(trees) * width
-        left, right = (self.left + offset[:, None]).ravel(), (self.right + offset[:, None]).ravel()
-        node = np.broadcast_to(offset, (x.shape[0], trees)).copy()
-        row = np.arange(x.shape[0])[:, None]
-        for _ in range(width):
-            f = feature[node]
-            internal = f >= 0
-            if not internal.any():
-                break
-            below = x[row, np.maximum(f, 0)] < threshold[node]
-            node = np.where(internal, np.where(below, left[node], right[node]), node)
-        return self.value.ravel()[node].sum(axis=1)
+        return boosting.forest_scores(self.feature, self.threshold, self.left, self.right,
+                                      self.value, x)
 
     def to_json(self) -> dict:
         return {
@@ -194,12 +183,6 @@ def load(path: Path = MODEL_FILE) -> TreeRanker | CrossFitted | None:
 # --- training ------------------------------------------------------------------------------
 
 
-def quantile_edges(x: np.ndarray, bins: int) -> list[np.ndarray]:
-    """Per feature, the cut points of at most `bins` quantile bins of the rows of `x`."""
-    qs = np.linspace(0, 1, bins + 1)[1:-1]
-    return [np.unique(np.quantile(x[:, f], qs)) for f in range(x.shape[1])]
-
-
 def lambda_gradients(
     scores: np.ndarray, labels: np.ndarray, trunc: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -232,55 +215,6 @@ def lambda_gradients(
     return grad - lam.sum(1), hess + hess_pairs.sum(1)
 
 
-def _fit_tree(binned, grad, hess, bins, depth, lam, min_hess):
-    """One regression tree on binned rows; nodes as [feature, bin, left, right, value]."""
-    n_features = binned.shape[1]
-    nodes: list[list] = []
-    # One bincount for all the features: bin b of feature f is slot f * bins + b.
-    slots = binned + (np.arange(n_features) * bins)[None, :]
-
-    def histogram(idx):
-        rows = slots[idx].ravel()
-        size = n_features * bins
-        hg = np.bincount(rows, weights=np.repeat(grad[idx], n_features), minlength=size)
-        hh = np.bincount(rows, weights=np.repeat(hess[idx], n_features), minlength=size)
-        return hg.reshape(n_features, bins), hh.reshape(n_features, bins)
-
-    def grow(idx, level, hist):
-        g_sum, h_sum = grad[idx].sum(), hess[idx].sum()
-        if level < depth and len(idx) > 1:
-            hg, hh = hist if hist is not None else histogram(idx)
-            gl, hl = np.cumsum(hg, 1)[:, :-1], np.cumsum(hh, 1)[:, :-1]
-            gain = (
-                gl**2 / (hl + lam)
-                + (g_sum - gl) ** 2 / (h_sum - hl + lam)
-                - g_sum**2 / (h_sum + lam)
-            )
-            gain[(hl < min_hess) | (h_sum - hl < min_hess)] = -np.inf
-            f, b = np.unravel_index(np.argmax(gain), gain.shape)
-            if np.isfinite(gain[f, b]) and gain[f, b] > 0:
-                me = len(nodes)
-                nodes.append([int(f), int(b), -1, -1, 0.0])
-                go_left = binned[idx, f] <= b
-                left_idx, right_idx = idx[go_left], idx[~go_left]
-                left_hist = right_hist = None
-                if level + 1 < depth:  # the smaller child's histogram, the other by difference
-                    if len(left_idx) <= len(right_idx):
-                        left_hist = histogram(left_idx)
-                        right_hist = (hg - left_hist[0], hh - left_hist[1])
-                    else:
-                        right_hist = histogram(right_idx)
-                        left_hist = (hg - right_hist[0], hh - right_hist[1])
-                nodes[me][2] = grow(left_idx, level + 1, left_hist)
-                nodes[me][3] = grow(right_idx, level + 1, right_hist)
-                return me
-        nodes.append([-1, 0, -1, -1, g_sum / (h_sum + lam)])
-        return len(nodes) - 1
-
-    grow(np.arange(len(binned)), 0, None)
-    return nodes
-
-
 def train(
     x: np.ndarray,
     labels: np.ndarray,
@@ -299,10 +233,8 @@ def train(
     [queries, candidates]; deterministic for a given seed."""
     queries, k, n_features = x.shape
     flat = x.reshape(queries * k, n_features).astype(np.float64)
-    edges = quantile_edges(flat, bins)
-    binned = np.stack(
-        [np.searchsorted(e, flat[:, f], side="right") for f, e in enumerate(edges)], 1
-    ).astype(np.int32)
+    edges = boosting.quantile_edges(flat, bins)
+    columns = boosting.binned_columns(flat, edges)
     rng = np.random.default_rng(seed)
     scores = np.zeros((queries, k))
     built = []
@@ -310,22 +242,11 @@ def train(
         grad, hess = lambda_gradients(scores, labels, trunc)
         picked = np.sort(rng.choice(queries, max(1, int(queries * subsample)), replace=False))
         rows = (picked[:, None] * k + np.arange(k)[None, :]).ravel()
-        nodes = _fit_tree(
-            binned[rows], grad.ravel()[rows], hess.ravel()[rows], bins, depth, lam, min_hess
-        )
-        # Bin b of feature f holds the values below edges[f][b]: the same test on raw values.
-        tree = [
-            (
-                f,
-                float(edges[f][b]) if f >= 0 and b < len(edges[f]) else np.inf,
-                le,
-                r,
-                v * learning_rate,
-            )
-            for f, b, le, r, v in nodes
-        ]
-        built.append(tree)
-        scores += _predict_binned(nodes, binned, learning_rate).reshape(queries, k)
+        # The lambdas push scores up: the trees' Newton leaves follow minus them.
+        nodes = boosting.fit_tree(columns, rows, -grad.ravel()[rows], hess.ravel()[rows],
+                                  bins, depth, lam, min_hess)
+        built.append(boosting.raw_thresholds(nodes, edges, learning_rate))
+        scores += (boosting.predict_binned(nodes, columns) * learning_rate).reshape(queries, k)
     width = max(len(t) for t in built)
     arrays = {
         name: np.zeros((len(built), width), dtype)
@@ -356,18 +277,3 @@ def train(
         "candidates": k,
     }
     return TreeRanker(list(features), meta=meta, **arrays)
-
-
-def _predict_binned(nodes, binned, scale):
-    node = np.zeros(len(binned), np.int64)
-    table = np.array(nodes, dtype=np.float64)
-    feature, split = table[:, 0].astype(np.int64), table[:, 1]
-    left, right = table[:, 2].astype(np.int64), table[:, 3].astype(np.int64)
-    for _ in range(len(nodes)):
-        f = feature[node]
-        internal = f >= 0
-        if not internal.any():
-            break
-        values = binned[np.arange(len(binned)), np.where(internal, f, 0)]
-        node = np.where(internal, np.where(values <= split[node], left[node], right[node]), node)
-    return table[node, 4] * scale
