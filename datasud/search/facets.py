@@ -76,6 +76,9 @@ class Counted:
     # memory (see `_counted_in_memory`, which counts every listed set when given
     # columns), as `filters.indexed_set_sql` would read them.
     producers_indexed: bool = False
+    # (set, facet): the datasets of the listed set `set` with one of the selected values
+    # of `facet` (a producer or a licence: columns of the listing), narrowed in memory.
+    narrowed: tuple[str, str] | None = None
 
 
 def _table(model) -> str:
@@ -259,13 +262,14 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
     `columns`, the index's rows held in memory. Each facet keeps the values that may make
     its first `limit` (ties at the last place included) and its selected values, and the
     partner facet its two rows, so that `count` ranks and labels them as it would have.
-    With `scores`, `base` has a column `score` too (the text match's), and its datasets
-    are added to `scored` as (id, score)."""
+    With `scores`, the set of that name has a column `score` too (the text match's), and
+    the datasets of `base` are added to `scored` as (id, score). A source `narrowed` is
+    the rows of another set with one of the selected producers or licences."""
     live = [name for name in wanted if sources[name].cte is not None]
     parts = []
     for name in live:
         cte = sources[name].cte
-        if name == BASE and scores is not None:
+        if name == scores:
             parts.append(f"SELECT '{name}', id, organisation_id, licence_id, score "
                          f"FROM {cte}")
         else:
@@ -281,16 +285,26 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
             params += values
     sql = " UNION ALL ".join(parts)
     listed: dict[str, list[tuple]] = {}
+    found_scores = []
     for row in backend.query(f"{with_sql} {sql}" if with_sql else sql, params):
         listed.setdefault(row[0], []).append(row[1:4])
-        if row[4] is not None and scored is not None:
-            scored.append((row[1], float(row[4])))
+        if row[4] is not None:
+            found_scores.append((row[1], float(row[4])))
     partners = {row[0] for row in listed.get("partners", [])}
     kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
             for facet in SELECTED_IDS}
     kept["format"] = set(selected.get("format", []))
+    narrowed = [name for name in wanted if sources[name].narrowed is not None]
+    for name in narrowed:
+        parent, facet = sources[name].narrowed
+        column = 1 if facet == "organisation" else 2
+        listed[name] = [row for row in listed.get(parent, [])
+                        if row[column] is not None and str(row[column]) in kept[facet]]
+    if scored is not None:
+        in_base = {row[0] for row in listed.get(BASE, [])}
+        scored += [pair for pair in found_scores if pair[0] in in_base]
     counted = dict(sources)
-    for name in live:
+    for name in live + narrowed:
         rows = np.array(listed.get(name, []), dtype=object).reshape(-1, 3)
         ids = rows[:, 0].astype(np.int64)
         needs = wanted[name]

@@ -243,6 +243,15 @@ class _Search:
         # and the visibility rules a second time (half of an uncached search at 60,000).
         scored = bool(self.terms) and columns is not None and self.query.sort == "relevance"
         self._scored = [] if scored else None
+        # A text search filtered on producers or licences alone: its set is the set without
+        # that filter (listed anyway, for the filter's other values) narrowed in memory by
+        # the listing's own column, where listing it too would run the text match and the
+        # visibility rules a second time.
+        chosen = [facet for facet, values in selected.items() if values]
+        narrowed = (chosen[0] if self.terms and columns is not None and len(chosen) == 1
+                    and chosen[0] in ("organisation", "licence")
+                    and self.query.bbox is None else None)
+        scored_set = f"base_{narrowed}" if narrowed else "base"
         if self.terms:
             sql, match_params = (self.backend.scored_matches if scored
                                  else self.backend.matches)(self.terms, self.any_word)
@@ -250,6 +259,9 @@ class _Search:
             params += match_params
         for name, skip in bases.items():
             score, indexed_producers = "", False
+            if name == "base" and narrowed:
+                sources[name] = facet_counts.Counted(narrowed=(f"base_{narrowed}", narrowed))
+                continue
             filtered = (any(values for facet, values in selected.items() if facet != skip)
                         or self.query.bbox is not None)
             if self.use_totals and not self.terms and not filtered:
@@ -281,11 +293,11 @@ class _Search:
                 rows, base_params = self._sql(("rows", skip), lambda skip=skip: _sql(
                     self.datasets(skip).filter(id=RawSQL(f"{MATCHES}.id", []))
                     .values_list("id", "organisation_id", "licence_id")))
-                # The set of all the filters lists the matches' scores, for the page (see
-                # `facets._counted_in_memory`).
+                # The set the page's datasets come from lists the matches' scores, for the
+                # page by relevance (see `facets._counted_in_memory`).
                 score_sql, score_params = (
                     self.backend.match_score(MATCHES, self.terms, self.any_word)
-                    if scored and name == "base" else ("", []))
+                    if scored and name == scored_set else ("", []))
                 score = ", score" if score_sql else ""
                 sql = self.backend.visible_matches(MATCHES, rows, score_sql)
                 base_params = score_params + base_params
@@ -314,7 +326,7 @@ class _Search:
         base_of = {skip: name for name, skip in bases.items() if skip}
         return facet_counts.count("WITH " + ", ".join(ctes) if ctes else "", params, sources,
                                   base_of, selected, facet_limit, self.backend, columns,
-                                  scores=MATCHES if scored else None, scored=self._scored)
+                                  scores=scored_set if scored else None, scored=self._scored)
 
     def _unlisted_listing(self, skip: str | None) -> tuple[str, list]:
         """SQL listing (id, organisation_id, licence_id) of the user's visible datasets

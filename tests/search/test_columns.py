@@ -78,6 +78,10 @@ SEARCHES = [
     {"tags": ["vélo"], "territories": ["departement:13"]},
     {"partner": True, "licences": ["odbl"]},
     {"q": "budget", "include_archived": True},
+    # One producer or licence filter: the set without it, narrowed in memory.
+    {"q": "qualité", "licences": ["odbl"]},
+    {"q": "transports", "organisations": ["amp", "inconnue"]},
+    {"q": "qualité", "licences": ["odbl"], "sort": "-modified"},
     {"organisations": ["amp"], "tags": ["bus", "vélo"], "facet_limit": 1},
 ]
 
