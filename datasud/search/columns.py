@@ -30,6 +30,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from .cache import committed_token, current_token
 from .models import DatasetFacet
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def build(token: str) -> FacetColumns:
     make a copy that is already stale, never one that claims to be newer than it is)."""
     facet_number = {facet: i for i, facet in enumerate(FACETS)}
     local: list[dict[str, int]] = [{} for _ in FACETS]
-    ids, facets, locals_ = array("q"), array("b"), array("l")
+    ids, facets, locals_ = array("q"), array("b"), array("q")  # "q": 8 bytes everywhere
     table = connection.ops.quote_name(DatasetFacet._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT dataset_id, facet, value FROM {table} "
@@ -178,8 +179,6 @@ class _Holder:
     def _build(self, token: str) -> None:
         started = time.monotonic()
         try:
-            from .cache import current_token
-
             # The token again, in this thread's own connection: a write may have come.
             latest = current_token()
             if latest is not None:
@@ -196,8 +195,6 @@ class _Holder:
     def warm(self) -> FacetColumns | None:
         """Build the copy now, in this thread, if the index has a token (a benchmark's
         warm-up: a running server has it built after the first search)."""
-        from .cache import committed_token
-
         token = committed_token()
         if token is not None:
             self.columns = build(token)

@@ -1,4 +1,4 @@
-"""Facet counts: the total and every facet's top values in one SQL statement.
+"""Facet counts: the total and every facet's top values, labelled in one SQL statement.
 
 Values are counted over `DatasetFacet`, one narrow row per dataset and facet value written
 by the indexer, in one pass per set of datasets. The sets are prepared by `services` as
@@ -17,6 +17,12 @@ listed and counted live, and added to the totals): the two never overlap.
 Likewise an anonymous set narrowed by one value of a theme, producer, licence or format
 (and nothing else) is read from `FacetPairCount`, the indexer's totals within each such
 value: browsing a theme, or the "other values" set of each facet of a two-filter search.
+
+The other sets are listed (text matches, filters no total gives, a signed-in user's view).
+When the process holds the index's facet rows in memory (`columns`, for the index's
+current token), a first statement lists those sets and they are counted there
+(`_counted_in_memory`); the statement of the labels then reads their counts as rows.
+Without it, they are counted in SQL, in the one statement.
 """
 from __future__ import annotations
 
