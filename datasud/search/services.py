@@ -48,13 +48,15 @@ __all__ = ["FACETS", "RANKINGS", "SORTS", "FacetValue", "SearchQuery", "SearchRe
 # signed-in user may see (outside the public catalogue's running totals).
 MATCHES = "search_matches"
 UNLISTED = "search_unlisted"
-# The SQL of anonymous visitors' visible and filtered datasets, by filter set: built once,
-# where building and compiling the querysets cost 0.4 ms per text search (1.2 ms with two
-# filters). Filters are subqueries over their values (nothing is looked up when the SQL is
-# written), and anonymous visibility depends on nothing else: the same filters always give
-# the same SQL. Emptied when full.
-_ANONYMOUS_SQL: dict[tuple, tuple[str, list]] = {}
-ANONYMOUS_SQL_ENTRIES = 512
+# The SQL of the visible and filtered datasets, by viewer and filter set: built once, where
+# building and compiling the querysets cost 0.4 ms per text search (1.2 ms with two
+# filters, 2 ms for a signed-in user's statements). Filters are subqueries over their
+# values (nothing is looked up when the SQL is written), and visibility depends on the
+# viewer's identity alone (`_viewer`: memberships are a subquery too): the same viewer and
+# filters always give the same SQL; SQL holding values looked up for one search carries
+# them in its key. Emptied when full.
+_BUILT_SQL: dict[tuple, tuple[str, list]] = {}
+BUILT_SQL_ENTRIES = 512
 # The public catalogue's size under an index token (see `_Search._catalogue_size`).
 _CATALOGUE_SIZES: dict[tuple, int] = {}
 # A sorted page of filtered datasets is read down the sort's index, each dataset checked
@@ -205,19 +207,19 @@ class _Search:
         return False
 
     def _sql(self, kind: tuple, build: Callable[[], tuple[str, list]]) -> tuple[str, list]:
-        """`build()`, the SQL of `kind` (over `datasets`), kept for anonymous visitors'
-        later searches with the same filters (see `_ANONYMOUS_SQL`)."""
-        if getattr(self.user, "is_authenticated", False):
-            return build()
+        """`build()`, the SQL of `kind` (over `datasets`), kept for the same viewer's later
+        searches with the same filters (see `_BUILT_SQL`). `kind` names what else the SQL
+        depends on."""
         query = self.query
-        key = (connection.alias, connection.vendor, kind, query.include_archived, query.bbox,
+        key = (connection.alias, connection.vendor, _viewer(self.user), kind,
+               query.include_archived, query.bbox,
                tuple((facet, tuple(values)) for facet, values in query.selected().items()))
-        found = _ANONYMOUS_SQL.get(key)
+        found = _BUILT_SQL.get(key)
         if found is None:
             found = build()
-            if len(_ANONYMOUS_SQL) >= ANONYMOUS_SQL_ENTRIES:
-                _ANONYMOUS_SQL.clear()
-            _ANONYMOUS_SQL[key] = found
+            if len(_BUILT_SQL) >= BUILT_SQL_ENTRIES:
+                _BUILT_SQL.clear()
+            _BUILT_SQL[key] = found
         return found[0], list(found[1])
 
     def _count(self, facet_limit: int) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -271,11 +273,11 @@ class _Search:
                 # Two halves, each a short range of the visibility index, where the OR of
                 # the user's rules would read it all: the public datasets, only counted,
                 # and the others, listed once whichever base reads them (all unfiltered).
-                visible = self.datasets(skip)
                 if not unlisted:
                     self._unlisted_cte(UNLISTED, skip, ctes, params)
                     unlisted = True
-                sql, public_params = _sql(visible.public().values_list("id"))
+                sql, public_params = self._sql(("public", skip), lambda skip=skip: _sql(
+                    self.datasets(skip).public().values_list("id")))
                 sources[name] = facet_counts.Counted(
                     scopes=scopes, extra=UNLISTED,
                     public=(self.backend.listing(sql), public_params))
@@ -332,8 +334,8 @@ class _Search:
         """SQL listing (id, organisation_id, licence_id) of the user's visible datasets
         outside the public catalogue (drafts, private ones) that match the filters but
         `skip`'s, read from the visibility index."""
-        sql, params = _sql(_unlisted(self.datasets(skip)).values_list(
-            "id", "organisation_id", "licence_id"))
+        sql, params = self._sql(("unlisted", skip), lambda: _sql(
+            _unlisted(self.datasets(skip)).values_list("id", "organisation_id", "licence_id")))
         return self.backend.listing(sql), params
 
     def _unlisted_cte(self, cte: str, skip: str | None, ctes: list[str],
@@ -372,26 +374,31 @@ class _Search:
             self.datasets(skip_facet).filter(id=RawSQL(id_column, [])).values_list("id")))
         return (self.backend.probe(sql) if probe else sql), params
 
-    def _indexed_filters(self, datasets: QuerySet, end: int, total: int | None) -> QuerySet:
-        """`datasets` (the visible and filtered ones), with the filters read from the
-        index's facet rows where the catalogue's links would cost more to read in sort
-        order: when the page's `end` should come within `MAX_WALK` datasets of the sort's
-        index (`total` of the catalogue's datasets pass the filters), each one checked by
-        a probe per filter; else as the ids of their ranges intersected (a theme's 13,000
-        ids listed, where the catalogue's links would have them all looked up)."""
+    def _indexed_filters(self, end: int,
+                         total: int | None) -> tuple[tuple, Callable[[], QuerySet]] | None:
+        """The visible and filtered datasets, with the filters read from the index's facet
+        rows where the catalogue's links would cost more to read in sort order: when the
+        page's `end` should come within `MAX_WALK` datasets of the sort's index (`total` of
+        the catalogue's datasets pass the filters), each one checked by a probe per filter;
+        else as the ids of their ranges intersected (a theme's 13,000 ids listed, where the
+        catalogue's links would have them all looked up). None: read the catalogue's links
+        (`datasets`). Else what the SQL depends on (the values looked up for this search),
+        for `_sql`'s key, and the queryset's builder."""
         table_id = f"{connection.ops.quote_name(Dataset._meta.db_table)}.id"
         if total and end * self._catalogue_size() <= MAX_WALK * total:
             found = indexed_checks_sql(self.query, table_id, self.backend.probe,
                                        self._values_memo)
             if found is not None:
                 sql, params = found
-                return self.datasets_visible().extra(where=[sql], params=params)
+                return (("checked", sql, tuple(params)),
+                        lambda: self.datasets_visible().extra(where=[sql], params=params))
         if not self.backend.index_filters_pages:
-            return datasets
+            return None
         found = indexed_ids_sql(self.query, self._scopes(), memo=self._values_memo)
         if found is None:
-            return datasets
-        return self.datasets_visible().filter(id__in=RawSQL(*found))
+            return None
+        return (("ranges", found[0], tuple(found[1])),
+                lambda: self.datasets_visible().filter(id__in=RawSQL(*found)))
 
     def _catalogue_size(self) -> int:
         """How many public datasets are searched (from the running totals, read once per
@@ -409,24 +416,22 @@ class _Search:
         """The datasets of one page, with their related rows loaded (`total`, if known, the
         number of matching datasets: it helps choose how to read the filters)."""
         if sort != "relevance":
-            datasets = catalogue = self.datasets()
+            if getattr(self.user, "is_authenticated", False) and not self.terms:
+                return self._merged_page(sort, offset, limit)
+            kind, datasets = ("sorted",), self.datasets
             if self.terms:
                 sql, params = self.backend.matches(self.terms, self.any_word)
-                datasets = datasets.filter(id__in=RawSQL(sql, params))
-            elif getattr(self.user, "is_authenticated", False):
-                return self._merged_page(sort, offset, limit)
+                kind = ("sorted matches", sql, tuple(params))
+
+                def datasets() -> QuerySet:
+                    return self.datasets().filter(id__in=RawSQL(sql, params))
             elif self.use_totals:
-                datasets = self._indexed_filters(datasets, offset + limit, total)
+                kind, datasets = (self._indexed_filters(offset + limit, total)
+                                  or (kind, datasets))
             # The ids alone, then the page's rows: sorting thousands of matches reads
             # only the catalogue's table, not their producers and licences too.
-            def build():
-                return _sql(datasets.order_by(*SORTS[sort])
-                            .values_list("id")[offset:offset + limit])
-
-            # Only the catalogue's SQL is kept for later searches: the index's carries the
-            # ids of the filters' values, looked up for this search.
-            sql, params = (self._sql(("sorted", sort, offset, limit), build)
-                           if datasets is catalogue and not self.terms else build())
+            sql, params = self._sql((*kind, sort, offset, limit), lambda: _sql(
+                datasets().order_by(*SORTS[sort]).values_list("id")[offset:offset + limit]))
             return load_page([row[0] for row in self.backend.query(sql, params)],
                              self.backend)
         if self._scored is not None and len(self._scored) == total:
@@ -457,15 +462,20 @@ class _Search:
         order = ", ".join(f"{columns.index(field.lstrip('-')) + 1} "
                           f"{'DESC' if field[0] == '-' else 'ASC'}" for field in SORTS[sort])
         parts, params = [], []
-        public = self.datasets().public()
-        if (self.use_totals and self.backend.index_filters_pages
-                and (indexed := indexed_ids_sql(self.query, self._scopes(),
-                                                memo=self._values_memo)) is not None):
+        indexed = (indexed_ids_sql(self.query, self._scopes(), memo=self._values_memo)
+                   if self.use_totals and self.backend.index_filters_pages else None)
+
+        def public() -> QuerySet:
+            if indexed is None:
+                return self.datasets().public()
             # The filters of the public half as ranges of the index (see `page`).
-            public = self.datasets_visible().public().filter(id__in=RawSQL(*indexed))
-        for half in (public, _unlisted(self.datasets())):
-            sql, half_params = _sql(half.order_by(*SORTS[sort])
-                                    .values_list(*columns)[:offset + limit])
+            return self.datasets_visible().public().filter(id__in=RawSQL(*indexed))
+
+        halves = ((("public half", indexed and (indexed[0], tuple(indexed[1]))), public),
+                  (("other half",), lambda: _unlisted(self.datasets())))
+        for kind, half in halves:
+            sql, half_params = self._sql((*kind, sort, offset + limit), lambda half=half: _sql(
+                half().order_by(*SORTS[sort]).values_list(*columns)[:offset + limit]))
             if len(parts):
                 # The other datasets are few: found from the visibility index, then sorted.
                 sql = self.backend.listing(sql)
@@ -475,6 +485,15 @@ class _Search:
             " UNION ALL ".join(parts) + f" ORDER BY {order} LIMIT %s OFFSET %s",
             params + [limit, offset])
         return load_page([row[0] for row in rows], self.backend)
+
+
+def _viewer(user) -> tuple | None:
+    """What the datasets `user` may see depend on, in SQL (`Dataset.objects.visible_to`):
+    nothing for anonymous visitors; else the account, its staff flag and the organisation
+    its token is restricted to (`accounts.scopes`)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (user.pk, bool(user.is_staff), getattr(user, "token_organisation_id", None))
 
 
 def _unlisted(datasets: QuerySet) -> QuerySet:

@@ -56,3 +56,32 @@ def test_archived_datasets_only_when_asked(catalogue, make_indexed, search, staf
     found = search("vélo", include_archived=True)
     assert names(found, catalogue) == {"velo", archived.slug}
     assert counts(found, "tag")["vélo"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sort", ["relevance", "-modified", "title"])
+def test_statements_kept_for_later_searches_stay_each_viewers_own(
+        catalogue, search, editor, outsider, organisation, committed_index, sort):
+    """Searches keep the SQL they built for the same viewer's next ones (`services.
+    _BUILT_SQL`): another viewer, a token restricted to another organisation, or a
+    membership given since, must not read what the first one saw."""
+    from datasud.accounts.models import Membership
+    from datasud.accounts.scopes import restricted_user
+
+    restricted = restricted_user(editor, organisation.pk + 1000)
+    mine = PUBLIC | {"draft", "private"}
+    for _ in range(2):  # the second round reads the SQL the first one kept
+        assert names(search(user=editor, sort=sort), catalogue) == mine
+        assert names(search(user=outsider, sort=sort), catalogue) == PUBLIC
+        assert names(search(user=restricted, sort=sort), catalogue) == PUBLIC
+        assert names(search(user=None, sort=sort), catalogue) == PUBLIC
+        assert names(search("vélo", user=editor, sort=sort), catalogue) == {
+            "velo", "draft", "private"}
+        assert names(search("vélo", user=outsider, sort=sort), catalogue) == {"velo"}
+        assert search(user=outsider, sort=sort, tags=["vélo"]).total == 1
+        assert search(user=editor, sort=sort, tags=["vélo"]).total == 3
+    # Memberships are read by the kept SQL itself: a new one counts at once.
+    Membership.objects.create(user=outsider, organisation=organisation,
+                              role=Membership.Role.EDITOR)
+    assert names(search(user=outsider, sort=sort), catalogue) == mine
+    assert search(user=outsider, sort=sort, tags=["vélo"]).total == 3
