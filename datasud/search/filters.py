@@ -133,9 +133,14 @@ def _look_up_values(facet: str, values: list[str]) -> tuple[str, str, list]:
     elif facet == "territory":
         found = [str(pk) for pk in territory_ids_covering(values).values_list("id", flat=True)]
     else:
+        # Plain SQL: the ORM took longer to build this query than the database to run it.
         model, column = _INDEXED_VALUES[facet]
-        found = [str(pk) for pk in model.objects.filter(**{f"{column}__in": values})
-                 .values_list("id", flat=True)]
+        marks = ", ".join(["%s"] * len(values))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} "
+                           f"WHERE {connection.ops.quote_name(column)} IN ({marks})",
+                           list(values))
+            found = [str(row[0]) for row in cursor.fetchall()]
     if not found:
         return facet, "NULL", []  # `value IN (NULL)`: nothing
     return facet, ", ".join(["%s"] * len(found)), found

@@ -50,8 +50,15 @@ class _Rows:
         # share one query (chaining on them clones it).
         self.query = QuerySet(model=model).query
 
+    @functools.cache  # noqa: B019 (readers live as long as the process: `_readers_of`)
     def columns(self, alias: str = "r") -> str:
         return ", ".join(f"{alias}.{_column(self.model, name)}" for name in self.fields)
+
+    @functools.cached_property
+    def _ordering(self) -> str:
+        if not self.order:
+            return ""
+        return " ORDER BY " + ", ".join(f"r.{_column(self.model, name)}" for name in self.order)
 
     def convert(self, values: list, db: str = DEFAULT_DB_ALIAS) -> object:
         """An instance from the values of `fields` (the list is converted in place)."""
@@ -64,10 +71,7 @@ class _Rows:
         columns = self.columns()
         marks = ", ".join(["%s"] * len(ids))
         sql = f"SELECT {self.owner}, {columns} FROM {self.source.format(ids=marks)}"
-        if self.order:
-            sql += " ORDER BY " + ", ".join(f"r.{_column(self.model, name)}"
-                                            for name in self.order)
-        return sql, list(ids) * self.source.count("{ids}")
+        return sql + self._ordering, list(ids) * self.source.count("{ids}")
 
     def instances(self, rows: list[tuple], shared: bool = False) -> dict[int, list]:
         """Instances per dataset id, in the order of `rows`; with `shared`, one instance
