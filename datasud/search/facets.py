@@ -272,14 +272,40 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
     the datasets of `base` are added to `scored` as (id, score). A source `narrowed` is
     the rows of another set with one of the selected producers or licences."""
     live = [name for name in wanted if sources[name].cte is not None]
+    listed, found_scores = _listed(with_sql, with_params, sources, live, selected, backend,
+                                   scores)
+    partners = {row[0] for row in listed.get("partners", [])}
+    kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
+            for facet in SELECTED_IDS}
+    kept["format"] = set(selected.get("format", []))
+    narrowed = [name for name in wanted if sources[name].narrowed is not None]
+    for name in narrowed:
+        parent, facet = sources[name].narrowed
+        column = 1 if facet == "organisation" else 2
+        listed[name] = [row for row in listed.get(parent, [])
+                        if row[column] is not None and str(row[column]) in kept[facet]]
+    if scored is not None:
+        in_base = {row[0] for row in listed.get(BASE, [])}
+        scored += [pair for pair in found_scores if pair[0] in in_base]
+    counted = dict(sources)
+    for name in live + narrowed:
+        counted[name] = Counted(rows=_set_rows(
+            listed.get(name, []), wanted[name], sources[name].producers_indexed, columns,
+            partners, kept, limit))
+    return counted
+
+
+def _listed(with_sql: str, with_params: list, sources: dict[str, Counted], live: list[str],
+            selected: dict[str, list[str]], backend: SearchBackend,
+            scores: str | None) -> tuple[dict[str, list[tuple]], list[tuple[int, float]]]:
+    """One statement listing the datasets (id, producer, licence) of each `live` set, by
+    set name, the partner organisations (`partners`) and the ids of the selected values
+    (`kept <facet>`); and the (id, score) pairs of the set `scores`."""
     parts = []
     for name in live:
-        cte = sources[name].cte
-        if name == scores:
-            parts.append(f"SELECT '{name}', id, organisation_id, licence_id, score "
-                         f"FROM {cte}")
-        else:
-            parts.append(f"SELECT '{name}', id, organisation_id, licence_id, NULL FROM {cte}")
+        score = "score" if name == scores else "NULL"
+        parts.append(f"SELECT '{name}', id, organisation_id, licence_id, {score} "
+                     f"FROM {sources[name].cte}")
     params = list(with_params)
     parts.append(f"SELECT 'partners', id, NULL, NULL, NULL FROM {_table(Organisation)} "
                  f"WHERE partnership_signed_on IS NOT NULL")
@@ -296,44 +322,34 @@ def _counted_in_memory(with_sql: str, with_params: list, sources: dict[str, Coun
         listed.setdefault(row[0], []).append(row[1:4])
         if row[4] is not None:
             found_scores.append((row[1], float(row[4])))
-    partners = {row[0] for row in listed.get("partners", [])}
-    kept = {facet: {str(row[0]) for row in listed.get(f"kept {facet}", [])}
-            for facet in SELECTED_IDS}
-    kept["format"] = set(selected.get("format", []))
-    narrowed = [name for name in wanted if sources[name].narrowed is not None]
-    for name in narrowed:
-        parent, facet = sources[name].narrowed
-        column = 1 if facet == "organisation" else 2
-        listed[name] = [row for row in listed.get(parent, [])
-                        if row[column] is not None and str(row[column]) in kept[facet]]
-    if scored is not None:
-        in_base = {row[0] for row in listed.get(BASE, [])}
-        scored += [pair for pair in found_scores if pair[0] in in_base]
-    counted = dict(sources)
-    for name in live + narrowed:
-        rows = np.array(listed.get(name, []), dtype=object).reshape(-1, 3)
-        ids = rows[:, 0].astype(np.int64)
-        needs = wanted[name]
-        found: list[tuple[str, str, int]] = [("", "", len(ids))] if "" in needs else []
-        from_index = sources[name].producers_indexed
-        counts = (columns.counts(ids)
-                  if from_index or any(facet in LINKED for facet in needs) else None)
-        for facet, column in (("organisation", 1), ("licence", 2)):
-            if facet in needs or (facet == "organisation" and "partner" in needs):
-                if from_index:
-                    values, n = columns.ids_counted(counts, facet)
-                else:
-                    values, n = np.unique(np.array(
-                        [value for value in rows[:, column] if value is not None],
-                        dtype=np.int64), return_counts=True)
-                found += _producer_rows(facet, values, n, needs, partners, kept[facet],
-                                        limit)
-        for facet in needs:
-            if facet in LINKED:
-                found += [(facet, value, n)
-                          for value, n in columns.rows(counts, facet, limit, kept[facet])]
-        counted[name] = Counted(rows=found)
-    return counted
+    return listed, found_scores
+
+
+def _set_rows(listed: list[tuple], needs: list[str], producers_indexed: bool,
+              columns: FacetColumns, partners: set[int], kept: dict[str, set[str]],
+              limit: int) -> list[tuple[str, str, int]]:
+    """Rows (facet, value, n) of the facets `needs` of one listed set (its (id, producer,
+    licence) rows): producers and licences from the listing, or from `columns` when the
+    listing left them out (`producers_indexed`), the other facets from `columns`."""
+    rows = np.array(listed, dtype=object).reshape(-1, 3)
+    ids = rows[:, 0].astype(np.int64)
+    found: list[tuple[str, str, int]] = [("", "", len(ids))] if "" in needs else []
+    counts = (columns.counts(ids)
+              if producers_indexed or any(facet in LINKED for facet in needs) else None)
+    for facet, column in (("organisation", 1), ("licence", 2)):
+        if facet in needs or (facet == "organisation" and "partner" in needs):
+            if producers_indexed:
+                values, n = columns.ids_counted(counts, facet)
+            else:
+                values, n = np.unique(np.array(
+                    [value for value in rows[:, column] if value is not None],
+                    dtype=np.int64), return_counts=True)
+            found += _producer_rows(facet, values, n, needs, partners, kept[facet], limit)
+    for facet in needs:
+        if facet in LINKED:
+            found += [(facet, value, n)
+                      for value, n in columns.rows(counts, facet, limit, kept[facet])]
+    return found
 
 
 def _producer_rows(facet: str, values: np.ndarray, counts: np.ndarray, needs: list[str],
