@@ -20,7 +20,7 @@ from django.db import DataError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
@@ -261,11 +261,21 @@ def _document_common_errors(schema: dict) -> None:
             if "security" in operation:
                 # Public reads too: a wrong token is refused, never ignored.
                 codes.append("401")
-            responses = operation.setdefault("responses", {})
+            # Ninja keys the handlers' own responses by int (400), ours are strings: one
+            # key per code, or the JSON document repeats "400" and Swagger UI refuses it.
+            responses = {str(code): response
+                         for code, response in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for code in codes:
                 responses.setdefault(code, {
                     "description": _COMMON_ERRORS[code],
                     "content": {"application/json": {"schema": _ERROR_REF}}})
+
+
+class DataSudDocs(Swagger):
+    """Swagger UI in a page of the platform: its language, a title and a link home."""
+
+    template = "web/api_docs.html"
 
 
 api = DataSudAPI(
@@ -274,6 +284,7 @@ api = DataSudAPI(
     description=DESCRIPTION,
     urls_namespace="api-1",
     openapi_extra={"tags": TAGS},
+    docs=DataSudDocs(),
 )
 
 

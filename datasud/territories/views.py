@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -23,8 +23,10 @@ SEARCH_ORDER = {Level.REGION: 0, Level.DEPARTEMENT: 1, Level.EPCI: 2, Level.COMM
 
 
 def _with_public_counts(territories: QuerySet) -> QuerySet:
+    # Archived datasets are left out, as in search and the key figures.
     return territories.annotate(
-        public_count=Count("datasets", filter=Q(datasets__in=Dataset.objects.public()))
+        public_count=Count("datasets",
+                           filter=Q(datasets__in=Dataset.objects.public().active()))
     )
 
 
@@ -85,12 +87,14 @@ def territory_detail(request: HttpRequest, level: str, code: str) -> HttpRespons
     territory = get_object_or_404(Territory, level=level, code=code)
     visible = Dataset.objects.visible_to(request.user).select_related("organisation")
     ancestors = _ancestors(territory)
+    # Maintained datasets first, archived ones (kept for the record) after them.
     own = visible.filter(territories=territory).prefetch_related("resources") \
-        .order_by("-modified_at", "-id")
+        .order_by(F("archived_at").desc(nulls_first=True), "-modified_at", "-id")
     page, links = paginate(request, own, DATASETS_PER_PAGE)
     inherited = []
     for ancestor in ancestors:
-        datasets = visible.filter(territories=ancestor).order_by("-modified_at", "-id")
+        datasets = visible.filter(territories=ancestor).order_by(
+            F("archived_at").desc(nulls_first=True), "-modified_at", "-id")
         inherited.append(AncestorDatasets(ancestor, datasets.count(),
                                           list(datasets[:ANCESTOR_DATASETS_SHOWN])))
     covering = visible.filter(territories__in=[territory, *ancestors]).distinct().count()

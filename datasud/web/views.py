@@ -20,9 +20,12 @@ def key_figures(datasets: int | None = None) -> dict[str, int]:
     if datasets is None:
         # Archived datasets stay reachable but are no longer maintained: not counted.
         datasets = Dataset.objects.public().active().count()
+    # Producers too: an organisation whose datasets are all archived publishes no more.
+    producers = Organisation.objects.filter(
+        id__in=Dataset.objects.public().active().values("organisation_id"))
     return {
         "partners": Organisation.objects.partners().count(),
-        "producers": Organisation.objects.producers().count(),
+        "producers": producers.count(),
         "datasets": datasets,
         "reuses": Reuse.objects.visible_to(None).count(),
     }

@@ -127,6 +127,11 @@ def _assert_local_assets(html: str) -> None:
 def test_docs_page_uses_the_bundled_swagger_ui(anon, db):
     # No CDN: the page and its assets come from our own server.
     _assert_local_assets(_docs_html(anon))
+    # A page of the platform (found by a QA pass: no language, no title, no way back).
+    html = _docs_html(anon)
+    assert '<html lang="fr">' in html
+    assert "<h1>API DataSud</h1>" in html
+    assert """<a href="/">← Retour à l'accueil</a>""" in html
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js")
@@ -157,6 +162,21 @@ def test_every_operation_documents_its_common_errors(anon, db):
                     "$ref": "#/components/schemas/ErrorOut"}, (method, path)
             if "{" in path:
                 assert "404" in responses, (method, path)
+
+
+def test_openapi_document_has_no_repeated_keys(anon, db):
+    # Found by the QA pass: handlers' own codes (int keys) and the common errors (str keys)
+    # were both written, so "400" appeared twice and the docs page (Swagger UI) showed
+    # "Unable to render this definition".
+    repeated = []
+
+    def no_repeats(pairs):
+        keys = [key for key, _ in pairs]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(anon.get("/api/1/openapi.json").content, object_pairs_hook=no_repeats)
+    assert repeated == []
 
 
 def test_missing_trailing_slash_redirects_keeping_the_method(as_editor, organisation):

@@ -41,6 +41,16 @@ def test_key_figures_follow_the_data(client, db, make_dataset, organisation):
     }
 
 
+def test_producers_whose_datasets_are_all_archived_are_not_counted(client, make_dataset):
+    # Found by a QA pass: "28 organisations productrices" counted two whose every dataset
+    # was archived, while the datasets figure leaves archived ones out.
+    retired = Organisation.objects.create(name="Ancien syndicat", slug="ancien-syndicat")
+    make_dataset("Archivé", organisation=retired,
+                 archived_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    make_dataset("Public de la ville")
+    assert figures(client)["producers"] == 1
+
+
 def test_home_lists_themes_and_latest_datasets(client, make_dataset, theme):
     other = Theme.objects.create(slug="environnement", name="Environnement",
                                  name_en="Environment")

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +29,11 @@ DATASETS_PER_PAGE = 20
 def organisation_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     partners_only = request.GET.get("partenaires") == "1"
+    # Archived datasets are left out, as in search and the key figures: an organisation
+    # whose datasets are all archived publishes nothing any more.
     organisations = Organisation.objects.annotate(
-        public_count=Count("datasets", filter=Q(datasets__in=Dataset.objects.public()))
+        public_count=Count("datasets",
+                           filter=Q(datasets__in=Dataset.objects.public().active()))
     ).order_by("name")
     if q:
         organisations = organisations.filter(Q(name__icontains=q) | Q(acronym__icontains=q))
@@ -48,9 +51,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     # Members of the organisation and staff: the same people who may publish in its name.
     is_insider = Organisation.objects.publishable_by(user).filter(pk=organisation.pk).exists()
+    # Maintained datasets first, archived ones (kept for the record) after them.
     datasets = (Dataset.objects.visible_to(user).filter(organisation=organisation)
                 .select_related("organisation", "licence").prefetch_related("resources")
-                .order_by("-modified_at", "-id"))
+                .order_by(F("archived_at").desc(nulls_first=True), "-modified_at", "-id"))
     page, links = paginate(request, datasets, DATASETS_PER_PAGE)
     reuses = Reuse.objects.visible_to(user)
     members = (Membership.objects.filter(organisation=organisation).select_related("user")

@@ -1,6 +1,9 @@
-"""Template helpers of the base layout: which section of the site a page belongs to, and
-links that change one query parameter."""
+"""Template helpers of the base layout: which section of the site a page belongs to, links
+that change one query parameter, and dates given as ISO text written as people read them."""
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
 
 from datasud.web.pagination import url_with
 
@@ -74,3 +77,13 @@ def nav_current(request, section: str) -> str:
 def query_with(context, **params) -> str:
     """The current URL with some query parameters replaced (None removes one)."""
     return url_with(context["request"], **params)
+
+
+@register.filter
+def iso_date(value) -> str:
+    """A date given as ISO 8601 text (as the API's dicts carry them: "2027-09-06") written
+    in the page's language ("6 septembre 2027"); anything else is returned unchanged."""
+    try:
+        return date_format(dt.date.fromisoformat(str(value)[:10]), "DATE_FORMAT")
+    except ValueError:
+        return value
