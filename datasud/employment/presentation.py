@@ -81,6 +81,8 @@ def tension_places(tension: dict | None) -> list[dict]:
         families.append({"fap": family["fap"], "rows": [
             {"code": code, "name": DEPARTEMENTS.get(code, code),
              "level": level(places[code]["categorie"]),
+             # People working in the family there (DARES, mean of 2019): where the jobs are.
+             "employment": places[code].get("emploi_moyen"),
              "indicators": [{"name": name, **level(value)}
                             for name, value in places[code]["indicateurs"].items()]}
             for code in order if code in places]})
