@@ -64,3 +64,37 @@ def test_the_english_catalogue_is_complete_and_compiled():
         compiled = gettext.GNUTranslations(mo)
     assert compiled.gettext("compte supprimé") == "deleted account"
     assert compiled.gettext("Créer un compte") == "Create an account"
+
+
+FRENCH = Path(datasud.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
+
+
+def test_french_plurals_take_the_singular_for_zero_and_one(client, organisation,
+                                                           make_dataset):
+    # The source strings are French; without the French catalogue gettext applied the
+    # English rule ("0 jeux de données publics").
+    html = client.get(reverse("catalog:organisations")).content.decode()
+    assert "0 jeu de données public" in html and "0 jeux" not in html
+    make_dataset()
+    make_dataset(title="Autre jeu")
+    html = client.get(reverse("catalog:organisations")).content.decode()
+    assert "2 jeux de données publics" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("catalog:organisations")).content.decode()
+    assert "0 jeu" not in html and "2 jeux" not in html
+
+
+def test_the_french_catalogue_gives_each_plural_string_as_itself_and_is_compiled():
+    # Written by tools/french_plurals.py: plural strings only, under the French rule.
+    po = (FRENCH / "django.po").read_text()
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in po
+    entries = [e for e in po.split("\n\n")[1:] if "msgid" in e]
+    assert len(entries) > 50
+    for entry in entries:
+        singular = re.search(r'^msgid (".*"(?:\n".*")*)', entry, re.M).group(1)
+        plural = re.search(r'^msgid_plural (".*"(?:\n".*")*)', entry, re.M).group(1)
+        assert f"msgstr[0] {singular}" in entry and f"msgstr[1] {plural}" in entry
+    with (FRENCH / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    one, many = "%(counter)s jeu de données public", "%(counter)s jeux de données publics"
+    assert [compiled.ngettext(one, many, n) for n in (0, 1, 2)] == [one, one, many]
