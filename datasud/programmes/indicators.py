@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from datasud.territories.models import Territory
 
@@ -37,31 +37,48 @@ def status_counts(programme: Programme) -> dict[str, int]:
 
 
 def _application_indicators(programme: Programme) -> list[Indicator]:
+    # Labels agree with their figure (French: 0 and 1 take the singular).
     applications = _applications(programme)
     total = applications.count()
     if total == 0 and not programme.calls.exists():
         return []
-    result = [Indicator("applications.total", _("candidatures reçues"), total)]
+    result = [Indicator("applications.total",
+                        ngettext("candidature reçue", "candidatures reçues", total), total)]
     for status, n in status_counts(programme).items():
-        result.append(Indicator(f"applications.{status}",
-                                _("candidatures « %s »") % label(status).lower(), n))
+        result.append(Indicator(f"applications.{status}", ngettext(
+            "candidature « %s »", "candidatures « %s »", n) % label(status).lower(), n))
     engaged = applications.filter(status__in=ENGAGED)
-    result.append(Indicator("participants", _("organisations accompagnées"),
-                            engaged.values("organisation").distinct().count()))
-    per_call = (engaged.exclude(call__year=None).values_list("call__year")
-                .annotate(n=Count("organisation", distinct=True)).order_by("call__year"))
-    for year, n in per_call:
-        result.append(Indicator("participants", _("organisations accompagnées"), n,
-                                str(year)))
+    per_year = [(None, engaged.values("organisation").distinct().count())]
+    per_year += (engaged.exclude(call__year=None).values_list("call__year")
+                 .annotate(n=Count("organisation", distinct=True)).order_by("call__year"))
+    for year, n in per_year:
+        result.append(Indicator("participants", ngettext(
+            "organisation accompagnée", "organisations accompagnées", n), n,
+            "" if year is None else str(year)))
     if any(call.eligible_kinds == ["epci"] for call in programme.calls.all()):
         epci_total = Territory.objects.filter(level=Territory.Level.EPCI).count()
         epci = (engaged.filter(organisation__territory__level=Territory.Level.EPCI)
                 .values("organisation__territory").distinct().count())
-        result.append(Indicator("epci.participating", _("intercommunalités participantes"),
-                                epci))
-        result.append(Indicator("epci.total", _("intercommunalités du territoire"),
-                                epci_total))
+        result.append(Indicator("epci.participating", ngettext(
+            "intercommunalité participante", "intercommunalités participantes", epci), epci))
+        result.append(Indicator("epci.total", ngettext(
+            "intercommunalité du territoire", "intercommunalités du territoire", epci_total),
+            epci_total))
     return result
+
+
+def _supported(business_owners: int, job_seekers: int, citizens: int,
+               period: str = "") -> list[Indicator]:
+    return [
+        Indicator("supported.business_owners", ngettext(
+            "chef d'entreprise accompagné", "chefs d'entreprise accompagnés",
+            business_owners), business_owners, period),
+        Indicator("supported.job_seekers", ngettext(
+            "demandeur d'emploi accompagné", "demandeurs d'emploi accompagnés", job_seekers),
+            job_seekers, period),
+        Indicator("supported.citizens", ngettext(
+            "citoyen accompagné", "citoyens accompagnés", citizens), citizens, period),
+    ]
 
 
 def _place_indicators(programme: Programme) -> list[Indicator]:
@@ -69,34 +86,25 @@ def _place_indicators(programme: Programme) -> list[Indicator]:
     count = places.count()
     if count == 0:
         return []
+    departements = places.exclude(departement="").values("departement").distinct().count()
     result = [
-        Indicator("places", _("lieux labellisés"), count),
-        Indicator("places.departements", _("départements couverts"),
-                  places.exclude(departement="").values("departement").distinct().count()),
+        Indicator("places", ngettext("lieu labellisé", "lieux labellisés", count), count),
+        Indicator("places.departements", ngettext(
+            "département couvert", "départements couverts", departements), departements),
     ]
     reports = ActivityReport.objects.filter(place__programme=programme)
     totals = reports.aggregate(b=Sum("business_owners"), j=Sum("job_seekers"),
                                c=Sum("citizens"))
-    result += [
-        Indicator("supported.business_owners", _("chefs d'entreprise accompagnés"),
-                  totals["b"] or 0),
-        Indicator("supported.job_seekers", _("demandeurs d'emploi accompagnés"),
-                  totals["j"] or 0),
-        Indicator("supported.citizens", _("citoyens accompagnés"), totals["c"] or 0),
-    ]
+    result += _supported(totals["b"] or 0, totals["j"] or 0, totals["c"] or 0)
     yearly = (reports.values("year").annotate(b=Sum("business_owners"), j=Sum("job_seekers"),
                                               c=Sum("citizens"), n=Count("place"))
               .order_by("year"))
     for row in yearly:
         year = str(row["year"])
-        result += [
-            Indicator("reports.places", _("lieux ayant déclaré leur activité"), row["n"], year),
-            Indicator("supported.business_owners", _("chefs d'entreprise accompagnés"),
-                      row["b"], year),
-            Indicator("supported.job_seekers", _("demandeurs d'emploi accompagnés"),
-                      row["j"], year),
-            Indicator("supported.citizens", _("citoyens accompagnés"), row["c"], year),
-        ]
+        result.append(Indicator("reports.places", ngettext(
+            "lieu ayant déclaré son activité", "lieux ayant déclaré leur activité", row["n"]),
+            row["n"], year))
+        result += _supported(row["b"], row["j"], row["c"], year)
     return result
 
 
@@ -107,12 +115,17 @@ def _event_indicators(programme: Programme) -> list[Indicator]:
     from datasud.catalog.models import Dataset, Reuse
 
     # Public datasets and published reuses only: the figure is published.
+    count = events.count()
+    datasets = Dataset.objects.public().filter(events__in=events).distinct().count()
+    reuses = Reuse.objects.filter(published=True, events__in=events).distinct().count()
     return [
-        Indicator("events", _("défis et hackathons"), events.count()),
-        Indicator("events.datasets", _("jeux de données proposés aux événements"),
-                  Dataset.objects.public().filter(events__in=events).distinct().count()),
-        Indicator("events.reuses", _("réutilisations produites aux événements"),
-                  Reuse.objects.filter(published=True, events__in=events).distinct().count()),
+        Indicator("events", ngettext("défi ou hackathon", "défis et hackathons", count), count),
+        Indicator("events.datasets", ngettext(
+            "jeu de données proposé aux événements", "jeux de données proposés aux événements",
+            datasets), datasets),
+        Indicator("events.reuses", ngettext(
+            "réutilisation produite aux événements", "réutilisations produites aux événements",
+            reuses), reuses),
     ]
 
 
@@ -150,9 +163,9 @@ def theme_counts(programme: Programme) -> list[dict]:
 def _theme_indicators(programme: Programme) -> list[Indicator]:
     from django.utils.text import slugify
 
-    return [Indicator(f"themes.{slugify(row['theme'])}",
-                      _("candidatures sur le thème « %s »") % row["theme"], row["total"])
-            for row in theme_counts(programme)]
+    return [Indicator(f"themes.{slugify(row['theme'])}", ngettext(
+        "candidature sur le thème « %s »", "candidatures sur le thème « %s »", row["total"])
+        % row["theme"], row["total"]) for row in theme_counts(programme)]
 
 
 def programme_indicators(programme: Programme) -> list[Indicator]:

@@ -8,7 +8,7 @@ def test_programmes_with_their_indicators(client, coach):
     assert [p["slug"] for p in body] == ["coach-digital"]
     detail = client.get("/api/1/programmes/coach-digital/").json()
     assert detail["calls"][0]["slug"] == "accompagnement" and detail["calls"][0]["is_open"]
-    assert {"key": "applications.total", "label": "candidatures reçues", "period": "",
+    assert {"key": "applications.total", "label": "candidature reçue", "period": "",
             "value": 0} in detail["indicators"]
     missing = client.get("/api/1/programmes/inconnu/")
     assert missing.status_code == 404 and missing.json()["detail"] == "Programme introuvable."

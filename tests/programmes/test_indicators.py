@@ -86,3 +86,19 @@ def test_the_pipeline_replays_the_dated_history(open_call, company, applicant, i
 def test_a_twelve_month_pipeline_ends_this_month(coach):
     months = pipeline(coach, today=dt.date(2026, 12, 31))
     assert months[0]["date"] == dt.date(2026, 1, 31) and len(months) == 12
+
+
+def test_labels_agree_with_their_figure(coach, make_place, instructor):
+    # French: 0 and 1 take the singular ("1 défis et hackathons" was shown).
+    first = make_place(programme=coach, departement="05")
+    services.report_activity(instructor, first, 2024, business_owners=1, job_seekers=0,
+                             citizens=2)
+    labels = {(i.key, i.period): i.label for i in programme_indicators(coach)}
+    assert labels[("places", "")] == "lieu labellisé"
+    assert labels[("places.departements", "")] == "département couvert"
+    assert labels[("supported.business_owners", "2024")] == "chef d'entreprise accompagné"
+    assert labels[("supported.job_seekers", "")] == "demandeur d'emploi accompagné"
+    assert labels[("supported.citizens", "")] == "citoyens accompagnés"
+    make_place(programme=coach, departement="13")
+    labels = {(i.key, i.period): i.label for i in programme_indicators(coach)}
+    assert labels[("places", "")] == "lieux labellisés"

@@ -82,6 +82,9 @@ def test_french_plurals_take_the_singular_for_zero_and_one(client, organisation,
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("catalog:organisations")).content.decode()
     assert "0 jeu" not in html and "2 jeux" not in html
+    # Back to French: the language a request activates stays active for the next tests.
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert '<html lang="fr">' in client.get(reverse("web:home")).content.decode()
 
 
 def test_the_french_catalogue_gives_each_plural_string_as_itself_and_is_compiled():
