@@ -39,3 +39,16 @@ def test_pages_list_maintained_datasets_before_archived_ones(client, make_datase
     assert list(response.context["page"].object_list) == [kept, old]
     response = client.get(reverse("territories:detail", args=["commune", "04070"]))
     assert list(response.context["page"].object_list) == [kept, old]
+
+
+def test_the_organisation_page_says_how_many_of_its_datasets_are_archived(
+        client, make_dataset, organisation):
+    make_dataset("Horaires des bus")
+    url = reverse("catalog:organisation", args=[organisation.slug])
+    assert "archivé" not in client.get(url).content.decode()
+    make_dataset("Horaires 2015", archived_at=ARCHIVED)
+    html = client.get(url).content.decode()
+    assert "Jeux de données (2)" in html
+    assert "Dont 1 archivé (plus maintenu), listé après les autres." in html
+    make_dataset("Horaires 2016", archived_at=ARCHIVED)
+    assert "Dont 2 archivés (plus maintenus)" in client.get(url).content.decode()

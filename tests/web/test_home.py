@@ -81,3 +81,8 @@ def test_theme_counts_are_the_search_pages(client, make_dataset, theme):
                                     .filter(themes=theme).count())
     search = client.get(reverse("catalog:search") + "?theme=environnement").content.decode()
     assert "2 jeux de données" in search
+
+
+def test_favicon_ico_leads_to_the_platform_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("web/favicon.svg")

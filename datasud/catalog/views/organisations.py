@@ -67,6 +67,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_insider": is_insider,
         "page": page,
         "pagination": links,
+        # Said under the heading: the organisations list counts maintained datasets only.
+        "archived_count": datasets.filter(archived_at__isnull=False).count(),
         "own_reuses": reuses.filter(organisation=organisation),
         "reuses_of_data": reuses.filter(datasets__organisation=organisation)
         .exclude(organisation=organisation).distinct(),
