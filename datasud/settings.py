@@ -196,8 +196,9 @@ DATASTORE_ALLOW_PRIVATE_URLS = env_bool("DATASUD_DATASTORE_ALLOW_PRIVATE_URLS", 
 GEO_TILE_CACHE_MAX_BYTES = int(os.environ.get("DATASUD_GEO_TILE_CACHE_MAX_BYTES",
                                               str(512 * 1024 * 1024)))
 
-# The mobility wizard's first page starts building the diagnostic engine in the background
-# (datasud/employment/services.py `warm_up`), so that nobody waits for it on submitting.
+# The web process, as it starts, and the mobility wizard's first page start building the
+# diagnostic engine in the background (datasud/employment/services.py `warm_up`), so that
+# nobody waits for it on submitting or on opening a shared result.
 EMPLOYMENT_WARM_UP = env_bool("DATASUD_EMPLOYMENT_WARM_UP", True)
 
 # Background work (ingestion, later harvesting) goes through Django's task framework.
