@@ -61,7 +61,7 @@ SHORTENINGS = {
 # fold, with the test sources' links hidden; the test figures were computed once afterwards.
 # Figures from `benchmarks/mobility_oof.py` (its defaults are the shipped settings).
 OOF_SELECTION = (
-    "**How the ranker was chosen this round:** every choice (the 22 features of "
+    "**How the ranker was chosen in the second round:** every choice (the 22 features of "
     "`mobility.MORE_FEATURES`, NDCG@20 instead of NDCG@10 gradients, 250 trees of depth 4, "
     "one seed per fold) was made on out-of-fold figures of the 872 training sources only, "
     "the test sources' links hidden from the model (`benchmarks/mobility_oof.py`); the test "
@@ -80,7 +80,7 @@ THIRD_ROUND = (
     "",
     "**Third round (nothing kept).** Tried on the same out-of-fold figures (872 training "
     "sources, test links hidden, `benchmarks/mobility_oof.py`) to raise Recall@10 by 0.01 or "
-    "more; nothing did, so the shipped rankers are still the second round's. Seed-to-seed "
+    "more; nothing did, so the rankers shipped then stayed the second round's. Seed-to-seed "
     "spread of the shipped settings: Recall@10 0.4336 to 0.4345, MRR 0.742 to 0.751.",
     "",
     "| tried (out of fold, 872 training sources) | features | Recall@10 | MRR |",
@@ -106,6 +106,75 @@ THIRD_ROUND = (
     "parts disagree (the first 7 of those features alone lose 0.003 with 5 folds) and it "
     "doubles the training time and the file: not kept. The first pass's 150 candidates "
     "hold 86 % of the true targets; the reordering, not the pool, is what falls short.",
+)
+
+
+# Fourth round: the referential tables the ranker never had, tried out of fold as above
+# (figures from `benchmarks/mobility_oof.py`); the last row of the table was shipped.
+FOURTH_ROUND = (
+    "",
+    "**Fourth round (shipped, under the bar set beforehand).** New signals from the "
+    "referentials the engine reads but the ranker never had (now "
+    "`engine/referential_features.py`), same out-of-fold figures; a set had to raise "
+    "Recall@10 by 0.004 or more over the shipped settings with MRR ≥ 0.74. With a fourth "
+    "seed offset the shipped settings spread from 0.4311 to 0.4345, so the best variant was "
+    "also run at four seed offsets.",
+    "",
+    "| tried (out of fold, 872 training sources) | features | Recall@10 | MRR |",
+    "|---|---|---|---|",
+    "| settings shipped before (seeds k; k + 1000; k + 2000; k + 3000) | 65 | 0.4336; "
+    "0.4345; 0.4340; 0.4311 (mean 0.4333) | 0.7473; 0.7511; 0.7419; 0.7473 |",
+    "| + 12 features: RIASEC (same major, Jaccard of the letters, distance of the majors on "
+    "Holland's hexagon), centres of interest (Jaccard, principal ones), work contexts "
+    "(Jaccard), cosine of La Bonne Boîte's hirings by NAF sub-class and by NAF division, "
+    "DARES FAP 225 and FAP 87 families in common, log of the median salary ratio "
+    "target / source and of the target's (seeds k; k + 1000; k + 2000) | 77 | 0.4372; "
+    "0.4375; 0.4338 | 0.7457; 0.7477; 0.7556 |",
+    "| those 12 without RIASEC; interests; contexts; NAF; FAP and salaries | 74; 75; 76; 75; "
+    "73 | 0.4347; 0.4333; 0.4367; 0.4337; 0.4323 | 0.7462; 0.7470; 0.7490; 0.7473; 0.7511 |",
+    "| the 12 + ranks of the NAF cosine, interests and contexts | 80 | 0.4353 | 0.7414 |",
+    "| the 12 + source's salary, regulated job (target, source), same ecological and "
+    "digital transition category | 82 | 0.4353 | 0.7535 |",
+    "| the 12 + collaborative filter over the fiches closest in skills + NAF + interests + "
+    "RIASEC, NAF and interest similarity of the target to the fiches citing the source "
+    "| 80 | 0.4345 | 0.7422 |",
+    "| first pass + 0.1 × (interests, contexts, NAF cosine, RIASEC letters): alone 0.4096, "
+    "MRR 0.7282, candidates holding 88.1 % of the targets instead of 86.4 %; 65 features "
+    "| 65 | 0.4335 | 0.7432 |",
+    "| **shipped now:** that first pass + the 12 features (seeds k; k + 1000; k + 2000; "
+    "k + 3000) | 77 | 0.4384; 0.4355; 0.4366; 0.4366 (mean 0.4368) | 0.7528; 0.7478; "
+    "0.7534; 0.7483 |",
+    "",
+    "The first-pass weights were chosen on the first pass's own figures on the training "
+    "sources (each signal at 0.1, 0.3, 0.6, then the four at 0.1; a coordinate ascent of "
+    "MRR + Recall@10 only moved contexts to 0.15: 0.4085, 0.7305). The last row beats the "
+    "settings shipped before at each of the four seed offsets, by 0.0048, 0.0010, 0.0026 "
+    "and 0.0055: 0.0035 on average (MRR +0.004), **under the 0.004 bar set beforehand**. It "
+    "was shipped all the same, on the lead's decision, because the paired gain is positive "
+    "at every seed offset; 12 more features are computed per query. The referentials carry "
+    "some signal (each group left out loses 0.002 to 0.005 at one seed, except the work "
+    "contexts) but little beyond the skills and the links. The shipped code "
+    "(`mobility.DEFAULT_WEIGHTS`, `referential_features.REFERENTIAL_FEATURES` at the end of "
+    "`mobility.RANKER_FEATURES`) first gave the experiment's figure, 0.4384 / 0.7528, with "
+    "`mobility_oof.py --rebuild`; the settings shipped before are `mobility_oof.py --weights "
+    "interests=0,contexts=0,naf_hiring=0,riasec_letters=0 --drop referentials`. The rows "
+    "with features not shipped (ranks, statuses, collaborative filter over the referentials) "
+    "came from an experiment wrapper, `benchmarks/mobility_referentials.py`, reduced since to "
+    "those features.",
+    "",
+    "**Two held-out runs, said as it is.** The rankers retrained on those features gave, in "
+    "one run of this benchmark, R@10 0.455, MRR 0.808 on the test sources. The engine's "
+    "test that removing a fiche's own official links changes none of its proposals then "
+    "failed (D1106): the source's own `reverse_sim` and `paths_ts` are computed from its own "
+    "links and, although the source is never a candidate, moved the other fiches' ranks in "
+    "`reverse_sim_rank` and `paths_rank` (a leak there since the second round, which the "
+    "earlier rankers happened not to show). Fixed (a constant at the source), not chosen on "
+    "any test figure. With the fix, out of fold at the four seed offsets: settings shipped "
+    "before 0.4343; 0.4315; 0.4319; 0.4333 (mean 0.4328), MRR 0.7561; 0.7478; 0.7415; "
+    "0.7423; shipped now 0.4388; 0.4365; 0.4361; 0.4356 (mean 0.4368), MRR 0.7522; 0.7462; "
+    "0.7536; 0.7481: Recall@10 +0.0040 on average and higher at every seed offset, MRR "
+    "+0.003 on average but lower at two of the four. The rankers were retrained with the "
+    "fix and this benchmark run a second time: the test rows above.",
 )
 
 
@@ -284,6 +353,7 @@ def report(results: dict) -> str:
             else "none."
         ),
         *THIRD_ROUND,
+        *FOURTH_ROUND,
         "",
         "Latencies below were measured while other jobs loaded the machine (load average "
         f"{results['load']}), and are pessimistic.",

@@ -19,6 +19,13 @@ the feature names change, `--rebuild` after changing how a feature is computed.
 Third round: `--blend w1,w2` also prints z(ranker score) + w · z(first-pass score) per
 source; `--folds 10` cross-fits with 10 folds instead of `evaluation.FOLDS`;
 `--seed-offset N` moves every seed, to see how much the figures move with the seeds alone.
+
+Fourth round (shipped: `datasud/employment/engine/referential_features.py`): `--drop
+referentials` leaves out the ranker features of the referential tables (RIASEC, interests,
+work contexts, hirings by NAF sector, DARES families and salaries); `--weights name=w,...`
+changes first-pass weights (its candidates change: the sets are rebuilt), e.g. the settings
+shipped before the fourth round: `--weights interests=0,contexts=0,naf_hiring=0,
+riasec_letters=0 --drop referentials`.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from datasud.employment.engine import Engine, evaluation, mobility, ranker  # noqa: E402
+from datasud.employment.engine.referential_features import REFERENTIAL_FEATURES  # noqa: E402
 
 CACHE = Path("/tmp/mobility_oof")
 
@@ -48,7 +56,7 @@ def _query(model, source, truth, candidates_count):
     relevant = {model.index[t] for t in truth[source] if t in model.index}
     x = model.ranker_features(source, signals, stage1, candidates)
     y = np.array([1.0 if c in relevant else 0.0 for c in candidates])
-    return x, y
+    return x, y, candidates
 
 
 def build(engine, candidates_count: int, folds: int = evaluation.FOLDS) -> dict:
@@ -70,13 +78,16 @@ def build(engine, candidates_count: int, folds: int = evaluation.FOLDS) -> dict:
             rows = [_query(model, s, links, candidates_count) for s in train if fold[s] != k]
             data[f"x{k}"] = np.stack([r[0] for r in rows]).astype(np.float32)
             data[f"y{k}"] = np.stack([r[1] for r in rows])
+            data[f"c{k}"] = np.stack([r[2] for r in rows])
         model.set_links(base)
         rows = [_query(model, s, links, candidates_count) for s in train]
         data["x_eval"] = np.stack([r[0] for r in rows]).astype(np.float32)
         data["y_eval"] = np.stack([r[1] for r in rows])
+        data["c_eval"] = np.stack([r[2] for r in rows])
     finally:
         model.set_links(links)
     data["features"] = list(mobility.RANKER_FEATURES)
+    data["weights"] = dict(mobility.DEFAULT_WEIGHTS)
     data["folds"] = folds
     return data
 
@@ -87,7 +98,9 @@ def load_or_build(candidates_count: int, rebuild: bool, folds: int = evaluation.
     if path.exists() and not rebuild:
         data = pickle.loads(path.read_bytes())
         # a cache built with other features is stale (the features changed since)
-        if data["features"] == list(mobility.RANKER_FEATURES):
+        if data["features"] == list(mobility.RANKER_FEATURES) and data.get("weights") == dict(
+            mobility.DEFAULT_WEIGHTS
+        ):
             return data
     started = time.process_time()
     engine = Engine.from_files()
@@ -196,12 +209,25 @@ def main() -> None:
         default="",
         help="comma-separated weights w: also print z(ranker) + w · z(first pass)",
     )
+    parser.add_argument(
+        "--weights",
+        default="",
+        help="first-pass weights changed or added, as name=weight,... (the candidates "
+        "change: the sets are rebuilt)",
+    )
     args = parser.parse_args()
+    if args.weights:
+        mobility.DEFAULT_WEIGHTS.update(
+            {k: float(v) for k, v in (w.split("=") for w in args.weights.split(","))}
+        )
+        mobility.FEATURES = tuple(mobility.DEFAULT_WEIGHTS)
     data = load_or_build(args.candidates, args.rebuild, args.folds)
     features = args.only.split(",") if args.only else list(data["features"])
     dropped = set(args.drop.split(","))
     if "more" in dropped:
         dropped |= set(mobility.MORE_FEATURES)
+    if "referentials" in dropped:
+        dropped |= set(REFERENTIAL_FEATURES)
     features = [f for f in features if f not in dropped]
     options = dict(
         trees=args.trees,

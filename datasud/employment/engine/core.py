@@ -15,6 +15,7 @@ from .descriptors import FicheDescriptors
 from .errors import EngineError
 from .labour import LabourMarket
 from .mobility import MobilityModel, observed_transitions
+from .referential_features import naf_hirings, work_contexts
 from .skills import SkillsReferential
 from .tables import Tables, read_from_datastore, read_from_files
 from .text import TitleIndex, appellation_forms, fold
@@ -59,14 +60,15 @@ class Engine:
             if row["code_rome"] in self.fiches and row["code_rome_cible"] in self.fiches:
                 self.official_links[row["code_rome"]].append(row["code_rome_cible"])
         self.titles = self._title_index()
+        self.labour = LabourMarket(tables.get("fap_rome", []), tables.get("salary_median", []),
+                                   tables.get("salary_bands", []), tables.get("tensions", []))
         self.mobility = MobilityModel(
             self.fiches, self.skills.by_fiche, self.official_links,
             observed_transitions(tables.get("related_romes", [])), self._isco_groups(tables),
             titles=self._fiche_titles(),
             sectors={code: {s[0] for s in rows}
-                     for code, rows in self.descriptors.sectors.items()})
-        self.labour = LabourMarket(tables.get("fap_rome", []), tables.get("salary_median", []),
-                                   tables.get("salary_bands", []), tables.get("tensions", []))
+                     for code, rows in self.descriptors.sectors.items()},
+            referentials=self._fiche_referentials(tables))
         self.areas = EmploymentAreas(tables.get("area_communes", []),
                                      tables.get("related_romes", []),
                                      tables.get("rome_naf", []), tables.get("naf_labels", []))
@@ -102,6 +104,22 @@ class Engine:
         for row in self.appellations.values():
             titles[row["code_rome"]].append(row["libelle_appellation_court"])
         return titles
+
+    def _fiche_referentials(self, tables: Tables) -> dict:
+        """What `referential_features.FicheReferentials` reads: RIASEC, centres of interest,
+        work contexts, La Bonne Boîte's hirings by NAF sector, DARES families and their
+        latest median salary."""
+        return {
+            "riasec": self.descriptors.riasec,
+            "interests": {code: {c: main for c, _label, main in rows}
+                          for code, rows in self.descriptors.interests.items()},
+            "contexts": work_contexts(tables["items"], tables["fiche_items"]),
+            "naf": naf_hirings(tables.get("rome_naf", [])),
+            "faps": {parent: {fap for fap, _label in rows}
+                     for parent, rows in self.labour.faps.items()},
+            "salaries": {fap: sorted(series)[-1][1]
+                         for fap, series in self.labour.medians.items() if series},
+        }
 
     def _isco_groups(self, tables: Tables) -> dict[str, set[str]]:
         isco_of = {r["esco_uri"]: r["code_isco"] for r in tables.get("esco_occupations", [])}

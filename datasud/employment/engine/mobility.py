@@ -17,7 +17,10 @@ summed with weights (`DEFAULT_WEIGHTS`):
   official lists on their skills (the skills cosine as kernel): it discounts neighbours
   that say the same thing;
 - `siblings`: the fiches born from the same ROME v3 fiche as the source list the target;
-- `family_linked`: some fiche of the source's v3 family lists some fiche of the target's.
+- `family_linked`: some fiche of the source's v3 family lists some fiche of the target's;
+- `interests`, `contexts`, `riasec_letters`, `naf_hiring`: centres of interest, work
+  contexts and RIASEC letters in common, cosine of La Bonne Boîte's hirings by NAF sector
+  (`referential_features.py`, fourth round).
 
 Then the best `CANDIDATES` are reordered by a small gradient-boosted trees ranker
 (`ranker.py`, shipped as `mobility_ranker.json`) from these signals and a few more: raw
@@ -30,11 +33,14 @@ where the source sits in the target's own list, two-hop paths from the source's 
 neighbours and co-cited fiches, the target's list against the list predicted for the
 source, the share of each fiche's skills the other holds, appellation words, sectors and
 ISCO minor groups in common, the source's rank among the target's closest fiches in
-skills, and more ranks of signals.
+skills, and more ranks of signals; and (`REFERENTIAL_FEATURES`, `referential_features.py`)
+what the ROME, La Bonne Boîte and DARES say of both fiches besides skills and links.
 
 The source's own official outgoing links are never used to rank its proposals: they are
 what the proposals are measured against, and what fiches without links lack. Every matrix
-row of the source's own links is either unread or only subtracted from a total.
+row of the source's own links is either unread or only subtracted from a total (the
+source's own `reverse_sim` and `paths_ts`, which would move the others' ranks, are set to
+a constant).
 
 Memory: the fiche × fiche tables that the ranker reads one row at a time are kept small
 where that changes no value: Jaccard similarities (ISCO groups, sectors) are computed per
@@ -53,6 +59,7 @@ import numpy as np
 from . import pairs
 from . import ranker as ranker_module
 from .more_features import MORE_FEATURES, adjacent, more_features, rank_score
+from .referential_features import REFERENTIAL_FEATURES, FicheReferentials
 from .text import STOPWORDS, fold
 
 # Tuned by `benchmarks/bench_mobility.py --tune` on the training part of the split only
@@ -71,6 +78,13 @@ DEFAULT_WEIGHTS = {
     "regression": 1.2,
     "siblings": 0.3,
     "family_linked": 0.3,
+    # Fourth round (`referential_features.py`): chosen on the first pass's own figures on
+    # the training sources (each at 0.1, 0.3, 0.6, then the four at 0.1), kept with the
+    # ranker features out of fold; see docs/benchmarks.md.
+    "interests": 0.1,
+    "contexts": 0.1,
+    "naf_hiring": 0.1,
+    "riasec_letters": 0.1,
 }
 FEATURES = tuple(DEFAULT_WEIGHTS)
 CORE_WEIGHT = {"Principale": 2.0, "Émergente": 1.5}
@@ -128,8 +142,9 @@ RANKER_FEATURES = (
     "reverse_sim",
     "cocite_adjacent",
 ) + tuple(f"{name}_source" for name in PER_SOURCE)
-# Added in the second round (`more_features.py`).
-RANKER_FEATURES += MORE_FEATURES
+# Added in the second round (`more_features.py`), then the fourth
+# (`referential_features.py`).
+RANKER_FEATURES += MORE_FEATURES + REFERENTIAL_FEATURES
 
 
 @dataclass(frozen=True)
@@ -150,12 +165,15 @@ class MobilityModel:
         ranker="shipped",
         titles: dict[str, list[str]] | None = None,
         sectors: dict[str, set[str]] | None = None,
+        referentials: dict | None = None,
     ):
         """`fiches`: code → {"parent": ROME v3 code, "cadre": "O"/"N"/""}; `fiche_items`:
         code → {item: coeur}; `links`: official outgoing links; `observed`: (v3, v3) →
         strength in [0, 1]; `isco`: code → ISCO-08 unit groups; `ranker`: a
         `ranker.TreeRanker` or `ranker.CrossFitted`, None for the weighted sum alone,
-        "shipped" for the file."""
+        "shipped" for the file; `referentials`: the keyword arguments of
+        `referential_features.FicheReferentials` (RIASEC, centres of interest, work
+        contexts, hirings by NAF sector, DARES families and salaries)."""
         self.codes = sorted(fiches)
         self.index = {code: i for i, code in enumerate(self.codes)}
         self.fiches = fiches
@@ -190,6 +208,7 @@ class MobilityModel:
         # counts of shared items, exact in 16 bits (a fiche lists fewer than 65,536)
         self.shared_items = pairs.shared_counts(item_sets).astype(np.uint16)
         self.item_count = np.array([max(len(s), 1) for s in item_sets], np.float32)
+        self.referentials = FicheReferentials(self.codes, parents, **(referentials or {}))
         self.ranker = ranker_module.load() if ranker == "shipped" else ranker
         self.reference_links = self.ranker.meta.get("reference_links") if self.ranker else None
         self.set_links(links)
@@ -297,7 +316,9 @@ class MobilityModel:
             self.parent_id, weights=sib_count, minlength=self.parent_id.max() + 1
         )[self.parent_id]
         indeg_t = self.indeg - own
+        referentials = self.referentials.rows(i)
         return {
+            **{name: referentials[name] for name in FEATURES if name in referentials},
             "skills": skills,
             "domain": (self.domain_id == self.domain_id[i]).astype(np.float32),
             "grand_domain": (self.grand_id == self.grand_id[i]).astype(np.float32),
@@ -316,6 +337,7 @@ class MobilityModel:
             "_sib_count": sib_count,
             "_famlink_count": famlink_count,
             "_citing": citing,
+            "_referentials": referentials,
         }
 
     def ranker_features(
@@ -360,7 +382,12 @@ class MobilityModel:
             ),
             cocite_adjacent=adjacent(self, i, citing),
         )
+        # The source's own value of these two reads its own row of links: it is never a
+        # candidate, but it would move the others' ranks (`*_rank`): a constant instead.
+        values["reverse_sim"][i] = 0.0
+        values["paths_ts"][i] = 0.0
         values.update(more_features(self, i, signals, values, candidates, density))
+        values.update(signals["_referentials"])
         constants = {
             "legacy_s": self.legacy[i],
             "cadre_s": self.cadre[i],
