@@ -52,3 +52,23 @@ def extract_tables():
 @pytest.fixture(scope="session")
 def engine(extract_tables):
     return Engine(extract_tables)
+
+
+@pytest.fixture(scope="session")
+def shipped_engine():
+    """The engine built from the shipped referential files (the tables `load_employment`
+    publishes), without the datastore."""
+    return Engine.from_files()
+
+
+@pytest.fixture
+def wizard(db, shipped_engine, monkeypatch):
+    """A client of the wizard's pages, which read `shipped_engine`."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from datasud.employment import services
+
+    monkeypatch.setattr(services, "current_engine", lambda: shipped_engine)
+    cache.clear()  # the save throttle counts in the cache
+    return Client()

@@ -4,25 +4,14 @@ Bonne Boîte observes the job in no employment area (a nursing assistant: 47,000
 import re
 
 import pytest
-from django.test import Client
-
-from datasud.employment import services
-from datasud.employment.engine import Engine
 
 WIZARD = "/diagnostic-mobilite/"
 CASHIER, NURSING_ASSISTANT = "D1505", "J1501"
 
 
-@pytest.fixture(scope="module")
-def shipped_engine():
-    return Engine.from_files()
-
-
 @pytest.fixture
-def result_page(db, shipped_engine, monkeypatch):
-    monkeypatch.setattr(services, "current_engine", lambda: shipped_engine)
-    response = Client().get(f"{WIZARD}resultat/",
-                            {"actuel": CASHIER, "cible": NURSING_ASSISTANT})
+def result_page(wizard):
+    response = wizard.get(f"{WIZARD}resultat/", {"actuel": CASHIER, "cible": NURSING_ASSISTANT})
     assert response.status_code == 200
     return response.content.decode()
 

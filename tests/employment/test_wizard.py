@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,24 +17,11 @@ from django.utils import timezone
 
 from datasud.accounts import throttle
 from datasud.employment import services, views
-from datasud.employment.engine import Engine
 from datasud.employment.models import SavedDiagnostic
 from datasud.employment.views import SAVES_PER_IP, SUGGESTIONS_PER_IP
 
 WIZARD = "/diagnostic-mobilite/"
 CASHIER, GROCER = "D1505", "D1106"  # Hôte / Hôtesse de caisse → Vendeur en épicerie
-
-
-@pytest.fixture(scope="session")
-def shipped_engine():
-    return Engine.from_files()
-
-
-@pytest.fixture
-def wizard(db, shipped_engine, monkeypatch):
-    monkeypatch.setattr(services, "current_engine", lambda: shipped_engine)
-    cache.clear()  # the save throttle counts in the cache
-    return Client()
 
 
 @pytest.fixture
