@@ -120,7 +120,12 @@ def test_hosts_are_checked_in_parallel_but_within_the_bound(site):
         site.answers[f"/b{i}"] = Answer(delay=0.15)
 
     def most_at_once() -> int:
-        return max(sum(1 for h in site.hits if h.start <= hit.start < h.end) for hit in site.hits)
+        # The server records a request's end after sending its answer: on a loaded machine
+        # the checker's next request to that host may start first (seen in CI: 3 "at once"
+        # with a bound of 2). A request counts as running until 30 ms before its recorded
+        # end; two really parallel ones overlap by about the answers' 150 ms.
+        return max(sum(1 for h in site.hits if h.start <= hit.start < h.end - 0.03)
+                   for hit in site.hits)
 
     run_checks(urls, Limits(concurrency=2, host_delay=0, timeout=2))
     assert len(site.hits) == 4 and most_at_once() == 2
