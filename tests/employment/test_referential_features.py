@@ -11,7 +11,6 @@ from datasud.employment.engine.mobility import DEFAULT_WEIGHTS, RANKER_FEATURES
 from datasud.employment.engine.referential_features import (
     REFERENTIAL_FEATURES,
     FicheReferentials,
-    naf_hirings,
     work_contexts,
 )
 
@@ -97,12 +96,14 @@ def test_work_contexts_are_the_items_without_a_rubric():
     assert work_contexts(items, fiche_items) == {"A1101": {"2"}}
 
 
-def test_hirings_without_a_figure_are_skipped():
-    rows = [
-        {"rome": "A1101", "naf": "0111Z", "embauches": "12"},
-        {"rome": "A1101", "naf": "0112Z", "embauches": ""},
-    ]
-    assert naf_hirings(rows) == {"A1101": {"0111Z": 12.0}}
+def test_hirings_without_a_figure_count_for_nothing():
+    # The engine reads La Bonne Boîte's hirings as `EmploymentAreas` parsed them: a row
+    # without a figure is 0 hirings, which changes no cosine.
+    naf = {"A1101": {"0111Z": 12.0}, "B1101": {"0111Z": 3.0, "4711D": 5.0}}
+    with_empty = {**naf, "A1101": {"0111Z": 12.0, "0112Z": 0.0}}
+    plain = FicheReferentials(CODES, PARENTS, naf=naf).rows(0)["naf_hiring"]
+    padded = FicheReferentials(CODES, PARENTS, naf=with_empty).rows(0)["naf_hiring"]
+    assert np.allclose(plain, padded)
 
 
 def test_the_ranker_and_the_first_pass_read_them():

@@ -15,7 +15,7 @@ from .descriptors import FicheDescriptors
 from .errors import EngineError
 from .labour import LabourMarket
 from .mobility import MobilityModel, observed_transitions
-from .referential_features import naf_hirings, work_contexts
+from .referential_features import work_contexts
 from .skills import SkillsReferential
 from .tables import Tables, read_from_datastore, read_from_files
 from .text import TitleIndex, appellation_forms, fold
@@ -62,6 +62,9 @@ class Engine:
         self.titles = self._title_index()
         self.labour = LabourMarket(tables.get("fap_rome", []), tables.get("salary_median", []),
                                    tables.get("salary_bands", []), tables.get("tensions", []))
+        self.areas = EmploymentAreas(tables.get("area_communes", []),
+                                     tables.get("related_romes", []),
+                                     tables.get("rome_naf", []), tables.get("naf_labels", []))
         self.mobility = MobilityModel(
             self.fiches, self.skills.by_fiche, self.official_links,
             observed_transitions(tables.get("related_romes", [])), self._isco_groups(tables),
@@ -69,9 +72,6 @@ class Engine:
             sectors={code: {s[0] for s in rows}
                      for code, rows in self.descriptors.sectors.items()},
             referentials=self._fiche_referentials(tables))
-        self.areas = EmploymentAreas(tables.get("area_communes", []),
-                                     tables.get("related_romes", []),
-                                     tables.get("rome_naf", []), tables.get("naf_labels", []))
         # Resident-memory growth while building: tables read, indexes and models.
         self.memory_bytes = max(resident_bytes() - before, 0)
         self.build_seconds = round(time.perf_counter() - started, 2)
@@ -114,7 +114,7 @@ class Engine:
             "interests": {code: {c: main for c, _label, main in rows}
                           for code, rows in self.descriptors.interests.items()},
             "contexts": work_contexts(tables["items"], tables["fiche_items"]),
-            "naf": naf_hirings(tables.get("rome_naf", [])),
+            "naf": {rome: dict(rows) for rome, rows in self.areas.hirings.items()},
             "faps": {parent: {fap for fap, _label in rows}
                      for parent, rows in self.labour.faps.items()},
             "salaries": {fap: sorted(series)[-1][1]

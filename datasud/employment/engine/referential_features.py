@@ -132,13 +132,3 @@ def work_contexts(items: list[dict], fiche_items: list[dict]) -> dict[str, set[s
             contexts[row["code_rome"]].add(row["code_ogr"])
     return contexts
 
-
-def naf_hirings(rows: list[dict]) -> dict[str, dict[str, float]]:
-    """ROME v3 → {NAF sub-class: La Bonne Boîte's hirings} (rows without a figure skipped)."""
-    naf: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in rows:
-        try:
-            naf[row["rome"]][row["naf"]] = float(row["embauches"])
-        except (TypeError, ValueError):
-            continue
-    return naf
