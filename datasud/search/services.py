@@ -420,18 +420,24 @@ class _Search:
                 return self._merged_page(sort, offset, limit)
             kind, datasets = ("sorted",), self.datasets
             if self.terms:
-                sql, params = self.backend.matches(self.terms, self.any_word)
-                kind = ("sorted matches", sql, tuple(params))
+                matches, match_params = self.backend.matches(self.terms, self.any_word)
+                # Not kept: one entry per query's words would soon flush the others.
+                kind = None
 
                 def datasets() -> QuerySet:
-                    return self.datasets().filter(id__in=RawSQL(sql, params))
+                    return self.datasets().filter(id__in=RawSQL(matches, match_params))
             elif self.use_totals:
                 kind, datasets = (self._indexed_filters(offset + limit, total)
                                   or (kind, datasets))
+
             # The ids alone, then the page's rows: sorting thousands of matches reads
             # only the catalogue's table, not their producers and licences too.
-            sql, params = self._sql((*kind, sort, offset, limit), lambda: _sql(
-                datasets().order_by(*SORTS[sort]).values_list("id")[offset:offset + limit]))
+            def build() -> tuple[str, list]:
+                return _sql(datasets().order_by(*SORTS[sort])
+                            .values_list("id")[offset:offset + limit])
+
+            sql, params = (build() if kind is None
+                           else self._sql((*kind, sort, offset, limit), build))
             return load_page([row[0] for row in self.backend.query(sql, params)],
                              self.backend)
         if self._scored is not None and len(self._scored) == total:
