@@ -58,7 +58,12 @@ def plural_entries(po: str) -> list[str]:
 
 
 def main() -> int:
-    _manage("makemessages", "-l", "fr", "--no-obsolete", "--no-location")
+    try:
+        _manage("makemessages", "-l", "fr", "--no-obsolete", "--no-location")
+    except subprocess.CalledProcessError:
+        print("french_plurals: makemessages failed (is GNU gettext installed? "
+              "apt-get install gettext); run it again once it works.", file=sys.stderr)
+        return 1
     entries = plural_entries(CATALOGUE.read_text(encoding="utf-8"))
     header = "".join(f'"{key}: {value}\\n"\n' for key, value in {
         **HEADER, "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
