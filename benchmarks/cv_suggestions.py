@@ -5,9 +5,10 @@ into a metric here, so that model choices made on these figures do not leak it.
     .venv/bin/python benchmarks/cv_suggestions.py [--cache /tmp/suggestions-cv]
 
 The ranker's own folds (`training.fold_parts`) are reused: each fold's evidence comes
-from a model trained without that fold (cached in `--cache`: the slow part), then, for
-each fold in turn, a ranker is fitted on the evidence of the OTHER folds and ranks the
-candidates of this one. Prints P@5 (standard), P@5 capped and R@5 over the folds.
+from a model trained without that fold nor the national twins of its datasets (cached in
+`--cache`: the slow part), then, for each fold in turn, a ranker is fitted on the evidence
+of the OTHER folds and ranks the candidates of this one. Prints P@5 (standard), P@5
+capped and R@5 over the folds.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ django.setup()
 from datasud.catalog.importers.themes import default_matcher  # noqa: E402
 from datasud.intelligence import ranking, tagnet, training, trees  # noqa: E402
 from datasud.intelligence.model import SuggestionModel  # noqa: E402
+
+# The evidence groups that also bring candidates (`GROUPS`).
+SOURCES = ("producer", "template", "national")
 
 
 def fold_models(train, national, cache: Path) -> list[tuple[list[int], SuggestionModel]]:
@@ -84,17 +88,19 @@ def fold_rows(train, models, cache: Path, anonymous: bool = False
 
 def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
     """Rows that the neighbours, the associations or the tag words propose (the candidates
-    of the previous model), or one of the new `sources` ("producer", "template")."""
+    of the previous model), or one of the new `sources` ("producer", "template",
+    "national": the nearest national datasets' tags)."""
     f = ranking.FEATURES
     keep = (x[:, f.index("knn")] > 0) | (x[:, f.index("assoc")] > 0) | (
         x[:, f.index("match")] > 0)
     for source in sources:
-        keep |= x[:, f.index(f"{source}_share")] > 0
+        column = "nat_knn" if source == "national" else f"{source}_share"
+        keep |= x[:, f.index(column)] > 0
     return keep
 
 
 def cv_scores(folds, dropped: tuple[str, ...] = (),
-              new_sources: tuple[str, ...] = ("producer", "template"),
+              new_sources: tuple[str, ...] = SOURCES,
               listwise: float = 0.0, ranker: str = "mlp", anonymous=None, **fit) -> dict:
     """Nested cross-validation of the ranker: for each fold, a ranker fitted on the other
     folds' rows ranks this fold's candidates. `dropped`: evidence columns set to 0 (an
@@ -173,6 +179,8 @@ GROUPS = {
     "hitrate": ("hit_rate", "candidacies"),
     # This round (with the boosted trees):
     "sets": ("set_top", "set_max", "set_top_n", "first_rank", "carriers", "net_rel"),
+    # The fourth round: the national catalogue's nearest datasets.
+    "national": ("nat_knn", "nat_max_sim", "nat_top1", "nat_carriers", "nat_sim1"),
 }
 
 
@@ -206,12 +214,12 @@ def variant(name: str) -> dict:
         used = set(GROUPS)
     elif name[:1] == "+":
         used = {name[1:]}
-    elif name[:1] == "-":
-        used = set(GROUPS) - {name[1:]}
+    elif name[:1] == "-":  # "-prior-prefix": all but these groups
+        used = set(GROUPS) - set(name[1:].split("-"))
     else:
         raise SystemExit(f"variante inconnue : {name}")
     dropped = tuple(f for group in GROUPS if group not in used for f in GROUPS[group])
-    return {"dropped": dropped, "new_sources": tuple(sorted(used & {"producer", "template"})),
+    return {"dropped": dropped, "new_sources": tuple(sorted(used & set(SOURCES))),
             "listwise": float(listwise or 0.0), **fit}
 
 

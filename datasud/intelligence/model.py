@@ -3,7 +3,8 @@
 
 Three parts, all plain numpy arrays (one compressed file, loaded once per process):
 - a TF-IDF index of the DataSud catalogue (feature -> datasets), for a nearest-neighbours
-  vote on tags, themes, licence and frequency;
+  vote on tags, themes, licence and frequency (and one of the national catalogue, whose
+  nearest datasets are evidence of the ranker);
 - a feature -> tag association table learnt on DataSud + the national catalogue
   (P(tag | feature), the 16 best tags of each feature), which knows tags from words that
   no close DataSud neighbour shares;
@@ -43,6 +44,30 @@ from . import ranking, tagnet, trees
 from .text import document_features, tag_words, template_key, tokens
 
 FORMAT_VERSION = 2
+NATIONAL_K = 20  # national neighbours read by the ranker
+
+
+def _most_similar(post_ptr, post_doc, post_weight, n_docs: int, ids: np.ndarray,
+                  vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k documents of an inverted index most similar (cosine) to a normalised vector,
+    best first, with their similarities."""
+    if ids.size == 0 or n_docs == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    starts, ends = post_ptr[ids], post_ptr[ids + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    # Indices of every posting of the query's features, gathered in one go.
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    docs = post_doc[offsets]
+    contrib = post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
+    sims = np.bincount(docs, weights=contrib, minlength=n_docs)
+    k = min(k, sims.size)
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[sims[top] > 0]
+    top = top[np.argsort(-sims[top])]
+    return top, sims[top].astype(np.float32)
 
 
 @dataclass
@@ -97,6 +122,14 @@ class SuggestionModel:
     net_bias: np.ndarray | None = None    # float32 [N]
     doc_producer: np.ndarray | None = None  # int16 [D]: index in `producers`, -1 unknown
     doc_template: np.ndarray | None = None  # uint32 [D]: `text.template_key` of the title
+    # The national catalogue's datasets as a second neighbours' index (same layout as
+    # post_*/doc_tag_*): a DataSud title far from every DataSud dataset often has close
+    # national ones, and their tags are candidates of the ranker.
+    nat_post_ptr: np.ndarray | None = None   # int32 [F+1]
+    nat_post_doc: np.ndarray | None = None   # int32
+    nat_post_weight: np.ndarray | None = None  # float16
+    nat_tag_ptr: np.ndarray | None = None    # int32 [N+1]
+    nat_tags: np.ndarray | None = None       # int32 tag ids
     producers: list[str] = field(default_factory=list)  # organisation slugs
     ranker: ranking.Ranker | trees.TreeRanker | None = None
     weights: Weights = field(default_factory=Weights)
@@ -162,23 +195,17 @@ class SuggestionModel:
 
     def neighbours(self, ids: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The k most similar DataSud datasets (cosine) and their similarities."""
-        if ids.size == 0:
+        return _most_similar(self.post_ptr, self.post_doc, self.post_weight,
+                             self.doc_themes.size, ids, vals, self.weights.k)
+
+    def national_neighbours(self, ids: np.ndarray, vals: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray]:
+        """The NATIONAL_K most similar datasets of the national catalogue (indices into
+        `nat_tag_ptr`) and their similarities; none in a model without that index."""
+        if self.nat_post_ptr is None:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        starts, ends = self.post_ptr[ids], self.post_ptr[ids + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        # Indices of every posting of the query's features, gathered in one go.
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        docs = self.post_doc[offsets]
-        contrib = self.post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
-        sims = np.bincount(docs, weights=contrib, minlength=self.doc_themes.size)
-        k = min(self.weights.k, sims.size)
-        top = np.argpartition(-sims, k - 1)[:k]
-        top = top[sims[top] > 0]
-        top = top[np.argsort(-sims[top])]
-        return top, sims[top].astype(np.float32)
+        return _most_similar(self.nat_post_ptr, self.nat_post_doc, self.nat_post_weight,
+                             self.nat_tag_ptr.size - 1, ids, vals, NATIONAL_K)
 
     def _votes(self, docs: np.ndarray, sims: np.ndarray) -> np.ndarray:
         votes = sims ** self.weights.power
@@ -245,7 +272,8 @@ class SuggestionModel:
         return ranking.candidate_features(self, ids, vals, words, set(tokens(title)), docs,
                                           sims, self.net_probabilities(ids, vals),
                                           self.producer_index.get(organisation, -1),
-                                          template_key(title))
+                                          template_key(title),
+                                          self.national_neighbours(ids, vals))
 
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None,
@@ -324,7 +352,8 @@ class SuggestionModel:
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
     _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
                  "net_bias", "doc_producer", "doc_template", "tag_hit_rate",
-                 "tag_candidacies")
+                 "tag_candidacies", "nat_post_ptr", "nat_post_doc", "nat_post_weight",
+                 "nat_tag_ptr", "nat_tags")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,

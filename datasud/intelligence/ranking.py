@@ -64,6 +64,12 @@ FEATURES = (
     "first_rank",  # 1 / (1 + rank of the nearest neighbour carrying the tag)
     "carriers",  # share of the neighbours carrying the tag
     "net_rel",  # the network's probability over that of its best candidate
+    # The nearest datasets of the national catalogue (`SuggestionModel.national_neighbours`):
+    "nat_knn",  # their vote, sim ** power, normalised
+    "nat_max_sim",  # the highest similarity of one carrying the tag
+    "nat_top1",  # the nearest carries it (× its similarity)
+    "nat_carriers",  # share of them carrying it
+    "nat_sim1",  # the similarity of the nearest (how much they are worth)
 )
 N_FEATURES = len(FEATURES)
 MAX_ASSOC_CANDIDATES = 60
@@ -72,6 +78,7 @@ MAX_ASSOC_CANDIDATES = 60
 LISTWISE = 0.0
 HIT_RATE_PRIOR = 10.0  # candidacies of the mean hit rate added to each tag's own
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
+NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 
 
 def candidate_features(
@@ -85,10 +92,12 @@ def candidate_features(
     net: np.ndarray | None = None,
     producer: int = -1,
     template: int = 0,
+    national: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(candidate tag ids [n], evidence [n, N_FEATURES]) for one text, given its feature
     vector (`model.vectorise`), its words and title words, its neighbours
-    (`model.neighbours`) and the tag network's probabilities over every tag (or None)."""
+    (`model.neighbours`), the tag network's probabilities over every tag (or None) and its
+    national neighbours (`model.national_neighbours`, or None)."""
     power = model.weights.power
     # Neighbours' tags: one row per (neighbour, tag).
     starts, ends = model.doc_tag_ptr[docs], model.doc_tag_ptr[docs + 1]
@@ -121,20 +130,21 @@ def candidate_features(
     if producer >= 0 and producer < len(model.producer_tags):
         producer_tags, producer_counts = model.producer_tags[producer]
         producer_docs = int(model.producer_docs[producer])
-    template_tags = template_counts = np.zeros(0, np.int64)
-    template_docs = np.zeros(0, np.int64)
-    if template and model.doc_template is not None:
-        template_docs = np.flatnonzero(model.doc_template == template)
-        if template_docs.size:
-            t_starts = model.doc_tag_ptr[template_docs]
-            t_len = (model.doc_tag_ptr[template_docs + 1] - t_starts).astype(np.int64)
-            t_off = np.repeat(t_starts - np.cumsum(t_len) + t_len, t_len) + np.arange(
-                int(t_len.sum()))
-            template_tags, template_counts = np.unique(model.doc_tags[t_off].astype(np.int64),
-                                                       return_counts=True)
+    template_tags, template_counts, template_n = _group_tags(model, model.doc_template,
+                                                            template)
+    nat_docs, nat_sims = national if national is not None else (np.zeros(0, np.int64), None)
+    nat_tags = nat_rank = np.zeros(0, np.int64)
+    if nat_docs.size:
+        n_starts = model.nat_tag_ptr[nat_docs]
+        n_len = (model.nat_tag_ptr[nat_docs + 1] - n_starts).astype(np.int64)
+        n_off = np.repeat(n_starts - np.cumsum(n_len) + n_len, n_len) + np.arange(
+            int(n_len.sum()))
+        nat_tags = model.nat_tags[n_off].astype(np.int64)
+        nat_rank = np.repeat(np.arange(nat_docs.size), n_len)
     candidates = np.unique(
         np.concatenate([nb_tags, assoc_tags, np.fromiter(matched, np.int64, len(matched)),
-                        producer_tags[:PRODUCER_CANDIDATES], template_tags])
+                        producer_tags[:PRODUCER_CANDIDATES], template_tags,
+                        nat_tags[nat_rank < NATIONAL_CANDIDATE_DOCS]])
     )
     n = candidates.size
     x = np.zeros((n, N_FEATURES), np.float64)
@@ -192,8 +202,8 @@ def candidate_features(
     if template_tags.size:
         pos = np.searchsorted(candidates, template_tags)
         inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == template_tags)
-        x[pos[inside], 23] = template_counts[inside] / template_docs.size
-        x[:, 24] = math.log1p(template_docs.size) / math.log(100.0)
+        x[pos[inside], 23] = template_counts[inside] / template_n
+        x[:, 24] = math.log1p(template_n) / math.log(100.0)
     if total:
         x[:, 28] = model.cooccurrence(int(candidates[np.argmax(x[:, 1])]), candidates)
     if model.tag_hit_rate is not None:
@@ -209,7 +219,47 @@ def candidate_features(
         greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
         x[:, 18] = 1.0 / (1.0 + greater)
         x[:, 36] = p / (float(p.max()) or 1.0)
+    if nat_tags.size:
+        _national_features(model, x, candidates, nat_tags, nat_rank, nat_sims)
     return candidates, x
+
+
+def _group_tags(model, doc_key: np.ndarray | None, key: int
+                ) -> tuple[np.ndarray, np.ndarray, int]:
+    """The tags of the indexed datasets whose `doc_key` is `key` (a title template), most
+    given first, how many of them carry each, and how many datasets."""
+    empty = np.zeros(0, np.int64)
+    if not key or doc_key is None:
+        return empty, empty, 0
+    docs = np.flatnonzero(doc_key == key)
+    if not docs.size:
+        return empty, empty, 0
+    starts = model.doc_tag_ptr[docs]
+    lengths = (model.doc_tag_ptr[docs + 1] - starts).astype(np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+        int(lengths.sum()))
+    tags, counts = np.unique(model.doc_tags[offsets].astype(np.int64), return_counts=True)
+    order = np.lexsort((tags, -counts))
+    return tags[order], counts[order], int(docs.size)
+
+
+def _national_features(model, x: np.ndarray, candidates: np.ndarray, nat_tags: np.ndarray,
+                       nat_rank: np.ndarray, nat_sims: np.ndarray) -> None:
+    """The evidence of the national neighbours (columns 37 to 41) for the (neighbour, tag)
+    rows `nat_tags`, `nat_rank`; tags that are not candidates are left out."""
+    n = candidates.size
+    pos = np.searchsorted(candidates, nat_tags)
+    inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == nat_tags)
+    pos, rank = pos[inside], nat_rank[inside]
+    sims = nat_sims.astype(np.float64)
+    votes = sims ** model.weights.power
+    x[:, 37] = np.bincount(pos, weights=votes[rank] / (float(votes.sum()) or 1.0),
+                           minlength=n)
+    np.maximum.at(x[:, 38], pos, sims[rank])
+    first = rank == 0
+    x[pos[first], 39] = sims[0]
+    x[:, 40] = np.bincount(pos, minlength=n) / sims.size
+    x[:, 41] = sims[0]
 
 
 def _set_features(model, x: np.ndarray, docs: np.ndarray, votes: np.ndarray,

@@ -26,6 +26,7 @@ jeu jeux donnee donnees fichier fichiers ensemble contient contenant presente pe
 
 PREFIX_LENGTH = 5
 DESCRIPTION_CHARS = 1000  # the start of a description says what it is about
+TITLE_WEIGHT = 3.0  # a title's features count this many times a description's
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
@@ -65,7 +66,8 @@ def document_features(title: str, description: str = "",
     no gain on the held-out split, -0.002 P@5.)"""
     counts: dict[str, float] = {}
     words: set[str] = set()
-    for part, weight in ((title, 3.0), (description[:DESCRIPTION_CHARS], 1.0), (extra, 1.0)):
+    for part, weight in ((title, TITLE_WEIGHT), (description[:DESCRIPTION_CHARS], 1.0),
+                         (extra, 1.0)):
         part_tokens = tokens(part)
         words.update(part_tokens)
         for feature in features(part_tokens):
@@ -98,3 +100,4 @@ def template_key(title: str) -> int:
     """A 32-bit fingerprint of `title_template` (0: nothing left to compare)."""
     template = title_template(title)
     return zlib.crc32(template.encode("utf-8")) if template else 0
+

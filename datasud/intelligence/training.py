@@ -35,6 +35,10 @@ ASSOC_TOP = 16            # tags kept per feature in the association table
 ASSOC_MIN_PAIRS = 3
 RANKER_FOLDS = 4          # cross-validation folds that give the ranker its examples
 RANKER_SEED = 7
+# The national datasets' vectors keep their heaviest features only: 16, 32 or all gave
+# the same training-CV P@5 (0.7795, 0.7797, 0.7793), and all would take 5.5 million
+# postings (32 MB in memory, 16 MB more in the model file).
+NATIONAL_FEATURES = 16
 MIN_RANKER_DATASETS = 100  # fewer tagged DataSud datasets: the linear mix of `Weights`
 # The ranker: boosted trees on the logistic loss (`trees.fit_trees`). Chosen on the
 # training cross-validation of `benchmarks/cv_suggestions.py` (P@5 0.7720 for the former
@@ -90,6 +94,25 @@ def read_records(path: Path) -> Iterator[Record]:
 def organisation_slug(name: str) -> str:
     """The slug `catalog.importers.catalog_csv` gives an organisation of that name."""
     return slugify(name)[:255].strip("-")
+
+
+def twin_key(record: Record) -> tuple[str, str]:
+    """What makes two records the same dataset published twice: the producer and the
+    folded title. The national export holds such twins of DataSud datasets (287 records
+    of the Arles-Crau-Camargue-Montagnette agglomeration, harvested from its own portal,
+    share producer, title and tags with some of its 505 DataSud datasets of that title): a
+    model measured on a dataset must not learn from its twin."""
+    return record.organisation, fold(record.title)
+
+
+def twin_keys(records: Iterable[Record]) -> set[tuple[str, str]]:
+    return {twin_key(r) for r in records}
+
+
+def without_twins(national: list[Record], held: list[Record]) -> list[Record]:
+    """The `national` records that are not a twin of one of `held` (`twin_key`)."""
+    twins = twin_keys(held)
+    return [r for r in national if twin_key(r) not in twins]
 
 
 def split_by_dataset(records: list[Record], test_share: float = 0.2,
@@ -179,19 +202,19 @@ def _train_base(datasud: list[Record], national: list[Record], national_analysed
         norm = float(np.linalg.norm(vals)) or 1.0
         vectors.append((np.array(ids, np.int64), vals / norm))
 
-    # Inverted index of the DataSud datasets only (the neighbours that vote).
+    # Inverted index of the DataSud datasets (the neighbours that vote).
     n_datasud = len(datasud)
-    pairs_f = np.concatenate([v[0] for v in vectors[:n_datasud]] or [np.zeros(0, np.int64)])
-    pairs_d = np.concatenate([np.full(v[0].size, d, np.int64)
-                              for d, v in enumerate(vectors[:n_datasud])])
-    pairs_w = np.concatenate([v[1] for v in vectors[:n_datasud]])
-    order = np.lexsort((pairs_d, pairs_f))
-    post_ptr = np.zeros(len(features) + 1, np.int64)
-    np.add.at(post_ptr, pairs_f + 1, 1)
-    post_ptr = np.cumsum(post_ptr)
-
+    post_ptr, post_doc, post_weight = _inverted_index(vectors[:n_datasud], len(features))
     doc_tag_ptr = np.cumsum([0] + [len(r.tags) for r in datasud])
     doc_tags = np.array([tag_index[t] for r in datasud for t in r.tags], np.int32)
+    # And one of the national datasets carrying a tag of the vocabulary (the ranker's
+    # national neighbours, `SuggestionModel.national_neighbours`).
+    nat_kept = [i for i, r in enumerate(national) if any(t in tag_index for t in r.tags)]
+    nat_ptr, nat_doc, nat_weight = _inverted_index(
+        [_strongest(vectors[n_datasud + i], NATIONAL_FEATURES) for i in nat_kept],
+        len(features))
+    nat_tag_lists = [[tag_index[t] for t in national[i].tags if t in tag_index]
+                     for i in nat_kept]
 
     themes = theme_slugs()
     theme_bit = {slug: 1 << i for i, slug in enumerate(themes)}
@@ -219,8 +242,10 @@ def _train_base(datasud: list[Record], national: list[Record], national_analysed
 
     model = SuggestionModel(
         features=features, idf=idf,
-        post_ptr=post_ptr.astype(np.int32), post_doc=pairs_d[order].astype(np.int32),
-        post_weight=pairs_w[order].astype(np.float16),
+        post_ptr=post_ptr, post_doc=post_doc, post_weight=post_weight,
+        nat_post_ptr=nat_ptr, nat_post_doc=nat_doc, nat_post_weight=nat_weight,
+        nat_tag_ptr=np.cumsum([0] + [len(t) for t in nat_tag_lists]).astype(np.int32),
+        nat_tags=np.array([t for tags in nat_tag_lists for t in tags], np.int32),
         doc_tag_ptr=doc_tag_ptr.astype(np.int32), doc_tags=doc_tags,
         doc_themes=doc_themes, doc_licence=doc_licence, doc_frequency=doc_frequency,
         tags=tags, tag_count=np.array([tag_count[t] for t in tags], np.int32),
@@ -234,6 +259,32 @@ def _train_base(datasud: list[Record], national: list[Record], national_analysed
     )
     index_catalogue_facts(model, datasud)
     return model, vectors
+
+
+def _strongest(vector: tuple[np.ndarray, np.ndarray], count: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The `count` heaviest features of a TF-IDF vector (not normalised again: a
+    similarity to it stays a lower bound of the true one)."""
+    ids, vals = vector
+    if ids.size <= count:
+        return vector
+    keep = np.argpartition(-vals, count - 1)[:count]
+    return ids[keep], vals[keep]
+
+
+def _inverted_index(vectors: list, n_features: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ptr [F+1], document, weight) of normalised TF-IDF `vectors`: the postings of
+    feature f are [ptr[f]:ptr[f+1]], documents numbered in the order of `vectors`."""
+    pairs_f = np.concatenate([v[0] for v in vectors] or [np.zeros(0, np.int64)])
+    pairs_d = np.concatenate([np.full(v[0].size, d, np.int64) for d, v in enumerate(vectors)]
+                             or [np.zeros(0, np.int64)])
+    pairs_w = np.concatenate([v[1] for v in vectors] or [np.zeros(0, np.float32)])
+    order = np.lexsort((pairs_d, pairs_f))
+    ptr = np.zeros(n_features + 1, np.int64)
+    np.add.at(ptr, pairs_f + 1, 1)
+    return (np.cumsum(ptr).astype(np.int32), pairs_d[order].astype(np.int32),
+            pairs_w[order].astype(np.float16))
 
 
 def index_catalogue_facts(model: SuggestionModel, datasud: list[Record]) -> None:
@@ -286,10 +337,15 @@ def fold_parts(n: int, folds: int = RANKER_FOLDS) -> list[list[int]]:
 def fold_model(datasud: list[Record], held: list[int], national: list[Record],
                national_analysed: list, weights: Weights | None, matcher: ThemeMatcher,
                net_epochs: int) -> SuggestionModel:
-    """The model trained without the datasets `held` (+ its own network if net_epochs)."""
+    """The model trained without the datasets `held` (+ its own network if net_epochs),
+    nor their national twins (`twin_key`)."""
     held_set = set(held)
     kept = [r for i, r in enumerate(datasud) if i not in held_set]
-    inner, vectors = _train_base(kept, national, national_analysed, weights, matcher)
+    twins = twin_keys(datasud[i] for i in held)
+    national_kept = [i for i, r in enumerate(national) if twin_key(r) not in twins]
+    inner, vectors = _train_base(kept, [national[i] for i in national_kept],
+                                 [national_analysed[i] for i in national_kept], weights,
+                                 matcher)
     if net_epochs > 0:  # its own network, that has not seen the fold either
         _train_net(inner, kept, vectors[:len(kept)], net_epochs)
     return inner

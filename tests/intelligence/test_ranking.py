@@ -14,7 +14,11 @@ TOPICS = [
     ("Écoles maternelles", "Établissements scolaires et effectifs", ["ecole", "education"]),
     ("Qualité de l'air", "Mesures de pollution, ozone et particules", ["air", "pollution"]),
 ]
-PLACES = ["Gap", "Nice", "Arles", "Digne", "Toulon", "Avignon"]
+PLACES = ["Gap", "Nice", "Arles", "Digne", "Toulon", "Avignon", "Hyères", "Fréjus",
+          "Cannes", "Antibes", "Briançon", "Orange"]
+# The national catalogue: the same subjects elsewhere (no twin of a DataSud dataset).
+NATIONAL_PLACES = ["Lille", "Rennes", "Nantes", "Brest", "Metz", "Dijon", "Tours", "Reims",
+                   "Amiens", "Caen", "Rouen", "Nancy"]
 # Two producers share the places; each marks its datasets with its own tag, which nothing
 # in the text gives away: only the producer says which one to propose.
 PRODUCERS = ["agglo-nord", "agglo-sud"]
@@ -25,12 +29,13 @@ def catalogue(prefix: str) -> list[Record]:
         Record(
             title=f"{title} de {place}",
             description=f"{description} à {place}.",
-            tags=sorted([*tags, f"marque-{PRODUCERS[(i + j) % 2]}"]),
+            tags=sorted([*tags, f"marque-{PRODUCERS[(i + j) % 2]}"] if prefix == "ds"
+                        else tags),
             id=f"{prefix}{i}-{j}",
             organisation=PRODUCERS[(i + j) % 2] if prefix == "ds" else "",
         )
         for i, (title, description, tags) in enumerate(TOPICS)
-        for j, place in enumerate(PLACES)
+        for j, place in enumerate(PLACES if prefix == "ds" else NATIONAL_PLACES)
     ]
 
 
@@ -68,7 +73,7 @@ def test_model_has_network_and_ranker_after_reload(model):
 
 def test_ranked_tags_are_probabilities_best_first(model):
     ranked = model.tag_scores(
-        "Nouvelles pistes cyclables de Marseille", "Bandes cyclables et voies vertes."
+        "Pistes cyclables de Marseille", "Aménagements vélo, bandes et voies vertes."
     )
     names = [name for name, _ in ranked]
     assert set(names[:2]) == {"velo", "mobilite"}, ranked
@@ -154,6 +159,34 @@ def test_neighbours_whole_tag_sets_are_evidence(model):
     for d in range(len(same)):
         for e in range(len(same)):
             assert (same[d] == same[e]) == (model.doc_tag_set[d] == model.doc_tag_set[e])
+
+
+def test_national_neighbours_bring_their_tags(model):
+    """The national catalogue is a second neighbours' index: « Qualité de l'air de Lille »
+    is a national dataset, the nearest, and its tags are candidates with its evidence."""
+    title = "Qualité de l'air de Lille"
+    ids, vals, words = model.vectorise(title, "Mesures de pollution, ozone et particules.")
+    nat_docs, nat_sims = model.national_neighbours(ids, vals)
+    assert nat_docs.size and nat_sims[0] == nat_sims.max() > 0.9
+    nearest = {model.tags[t] for t in
+               model.nat_tags[model.nat_tag_ptr[nat_docs[0]]:model.nat_tag_ptr[nat_docs[0] + 1]]}
+    assert nearest == {"air", "pollution"}
+    # The index keeps the heaviest features of each national dataset only.
+    per_doc = np.bincount(model.nat_post_doc)
+    assert per_doc.max() == training.NATIONAL_FEATURES < model.vectorise(
+        title, "Mesures de pollution, ozone et particules à Lille.")[0].size
+    docs, sims = model.neighbours(ids, vals)
+    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
+    column = {name: evidence[:, ranking.FEATURES.index(name)]
+              for name in ("nat_knn", "nat_top1", "nat_sim1", "nat_carriers")}
+    for i, tag in enumerate(tags.tolist()):
+        assert column["nat_sim1"][i] == pytest.approx(float(nat_sims[0]))
+        assert (column["nat_top1"][i] > 0) == (model.tags[tag] in nearest)
+        assert 0 <= column["nat_carriers"][i] <= 1
+    # Votes are shares of the neighbours' (similarity ** power): the subject's tags lead.
+    air, pollution = (list(tags).index(model.tag_index[t]) for t in ("air", "pollution"))
+    assert column["nat_knn"][air] == column["nat_knn"][pollution] == column["nat_knn"].max()
+    assert 0.5 < column["nat_knn"][air] <= 1.0 + 1e-9
 
 
 def test_boosted_trees_learn_thresholds_and_are_deterministic():

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from datasud.intelligence import training
 from datasud.intelligence.evaluation import tag_metrics
 from datasud.intelligence.model import SuggestionModel, Weights
+from datasud.intelligence.training import Record
 
 HEADER = "id;title;description;tags;license;frequency\n"
 ROWS = [
@@ -87,3 +88,17 @@ def test_tune_picks_weights_on_a_validation_part(tiny_csv):
     assert best.k in {1, 3}
     assert 0 <= score <= 1
     assert model.weights.k == Weights().k  # the model's own weights are left as they were
+
+
+def test_national_twins_of_held_datasets_are_left_out():
+    """The same producer's dataset with the same title (folded) in the national export is
+    the held dataset published twice: never learnt from when that dataset is measured."""
+    held = [Record("Points d'apport volontaire", "", ["dechets"], organisation="accm")]
+    national = [
+        Record("POINTS D'APPORT VOLONTAIRE", "", ["dechets"], organisation="accm"),  # twin
+        Record("Points d'apport volontaire", "", ["pav"], organisation="grand-belfort"),
+        Record("Points d'apport volontaire - Arles", "", ["dechets"], organisation="accm"),
+    ]
+    kept = training.without_twins(national, held)
+    assert [r.organisation for r in kept] == ["grand-belfort", "accm"]
+    assert kept[1].title.endswith("Arles")
