@@ -49,6 +49,19 @@ def test_the_demo_loads_once_and_is_flagged(db, epci):
             Application.objects.count(), AccompanimentStep.objects.count()) == snapshot
 
 
+def test_the_indicators_datasets_are_published_by_the_command(db):
+    """Right away, not 30 seconds later by the queued refresh: the home page counts them."""
+    from datasud.catalog.models import Dataset
+    from datasud.programmes.publication import dataset_slug
+
+    out = _load()
+    assert "jeux d'indicateurs : ajoutée, ajoutée, ajoutée." in out
+    for programme in Programme.objects.all():
+        dataset = Dataset.objects.get(slug=dataset_slug(programme))
+        assert dataset.resources.filter(title="indicateurs.csv").exists()
+    assert "jeux d'indicateurs : inchangée, inchangée, inchangée." in _load()
+
+
 def test_demo_figures_come_from_the_demo_records(db):
     _load()
     coach = Programme.objects.get(slug="coach-digital")
