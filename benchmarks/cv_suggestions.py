@@ -214,7 +214,7 @@ def variant(name: str) -> dict:
         used = set(GROUPS)
     elif name[:1] == "+":
         used = {name[1:]}
-    elif name[:1] == "-":  # "-prior-prefix": all but these groups
+    elif name[:1] == "-":  # "-national-sets": all but these groups
         used = set(GROUPS) - set(name[1:].split("-"))
     else:
         raise SystemExit(f"variante inconnue : {name}")
