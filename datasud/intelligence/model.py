@@ -53,13 +53,9 @@ def _most_similar(post_ptr, post_doc, post_weight, n_docs: int, ids: np.ndarray,
     best first, with their similarities."""
     if ids.size == 0 or n_docs == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    starts, ends = post_ptr[ids], post_ptr[ids + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
+    offsets, lengths = ranking.spans(post_ptr, ids)  # every posting of the query's features
+    if offsets.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    # Indices of every posting of the query's features, gathered in one go.
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
     docs = post_doc[offsets]
     contrib = post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
     sims = np.bincount(docs, weights=contrib, minlength=n_docs)
@@ -235,10 +231,7 @@ class SuggestionModel:
         docs = self.tag_docs[self.tag_docs_ptr[anchor]:self.tag_docs_ptr[anchor + 1]]
         if docs.size == 0:
             return np.zeros(tags.size)
-        starts = self.doc_tag_ptr[docs]
-        lengths = (self.doc_tag_ptr[docs + 1] - starts).astype(np.int64)
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            int(lengths.sum()))
+        offsets, _lengths = ranking.spans(self.doc_tag_ptr, docs)
         counts = np.bincount(self.doc_tags[offsets], minlength=len(self.tags))
         return counts[tags] / docs.size
 

@@ -81,6 +81,15 @@ PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 
 
+def spans(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, lengths): where the entries of `rows` lie in an array split by `ptr`
+    (row r's entries are [ptr[r]:ptr[r+1]]), all rows in one go, row after row."""
+    starts = ptr[rows].astype(np.int64)
+    lengths = ptr[rows + 1].astype(np.int64) - starts
+    return (np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            + np.arange(int(lengths.sum())), lengths)
+
+
 def candidate_features(
     model,
     ids: np.ndarray,
@@ -100,19 +109,14 @@ def candidate_features(
     national neighbours (`model.national_neighbours`, or None)."""
     power = model.weights.power
     # Neighbours' tags: one row per (neighbour, tag).
-    starts, ends = model.doc_tag_ptr[docs], model.doc_tag_ptr[docs + 1]
-    lengths = (ends - starts).astype(np.int64)
-    total = int(lengths.sum())
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    offsets, lengths = spans(model.doc_tag_ptr, docs)
+    total = offsets.size
     nb_tags = model.doc_tags[offsets].astype(np.int64)
     nb_rank = np.repeat(np.arange(docs.size), lengths)
     nb_sim = np.repeat(sims.astype(np.float64), lengths)
 
     # Association scores.
-    a_starts, a_ends = model.assoc_ptr[ids], model.assoc_ptr[ids + 1]
-    a_len = (a_ends - a_starts).astype(np.int64)
-    a_total = int(a_len.sum())
-    a_off = np.repeat(a_starts - np.cumsum(a_len) + a_len, a_len) + np.arange(a_total)
+    a_off, a_len = spans(model.assoc_ptr, ids)
     a_tags = model.assoc_tag[a_off].astype(np.int64)
     a_w = model.assoc_weight[a_off].astype(np.float64) * np.repeat(vals.astype(np.float64), a_len)
     a_w /= float(vals.sum()) or 1.0
@@ -135,10 +139,7 @@ def candidate_features(
     nat_docs, nat_sims = national if national is not None else (np.zeros(0, np.int64), None)
     nat_tags = nat_rank = np.zeros(0, np.int64)
     if nat_docs.size:
-        n_starts = model.nat_tag_ptr[nat_docs]
-        n_len = (model.nat_tag_ptr[nat_docs + 1] - n_starts).astype(np.int64)
-        n_off = np.repeat(n_starts - np.cumsum(n_len) + n_len, n_len) + np.arange(
-            int(n_len.sum()))
+        n_off, n_len = spans(model.nat_tag_ptr, nat_docs)
         nat_tags = model.nat_tags[n_off].astype(np.int64)
         nat_rank = np.repeat(np.arange(nat_docs.size), n_len)
     candidates = np.unique(
@@ -226,21 +227,17 @@ def candidate_features(
 
 def _group_tags(model, doc_key: np.ndarray | None, key: int
                 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """The tags of the indexed datasets whose `doc_key` is `key` (a title template), most
-    given first, how many of them carry each, and how many datasets."""
+    """The tags of the indexed datasets whose `doc_key` is `key` (a title template), how
+    many of them carry each, and how many datasets."""
     empty = np.zeros(0, np.int64)
     if not key or doc_key is None:
         return empty, empty, 0
     docs = np.flatnonzero(doc_key == key)
     if not docs.size:
         return empty, empty, 0
-    starts = model.doc_tag_ptr[docs]
-    lengths = (model.doc_tag_ptr[docs + 1] - starts).astype(np.int64)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-        int(lengths.sum()))
-    tags, counts = np.unique(model.doc_tags[offsets].astype(np.int64), return_counts=True)
-    order = np.lexsort((tags, -counts))
-    return tags[order], counts[order], int(docs.size)
+    tags, counts = np.unique(model.doc_tags[spans(model.doc_tag_ptr, docs)[0]]
+                             .astype(np.int64), return_counts=True)
+    return tags, counts, int(docs.size)
 
 
 def _national_features(model, x: np.ndarray, candidates: np.ndarray, nat_tags: np.ndarray,
