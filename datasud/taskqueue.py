@@ -13,6 +13,7 @@ running two at once in a web process would only slow pages down.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -93,6 +94,12 @@ class InProcessBackend(DatabaseBackend):
             if worker is None or not worker.thread.is_alive():
                 worker = self._threads[self.alias] = _WorkerThread(self.alias)
             return worker
+
+
+# A process that ends (a management command that queued work) lets the thread finish the
+# task at hand first: a daemon thread killed inside DuckDB aborts the whole process
+# ("terminate called without an active exception"), and a half-done task is retaken later.
+atexit.register(InProcessBackend.stop_workers)
 
 
 def start_inprocess_worker() -> None:
