@@ -131,4 +131,3 @@ def work_contexts(items: list[dict], fiche_items: list[dict]) -> dict[str, set[s
         if row["code_ogr"] in context_items:
             contexts[row["code_rome"]].add(row["code_ogr"])
     return contexts
-
