@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # « 1er janvier » in French for every `|date` (`datasud/web/dates.py`).
+            "builtins": ["datasud.web.templatetags.french_dates"],
         },
     },
 ]

@@ -3,8 +3,8 @@ that change one query parameter, and dates given as ISO text written as people r
 import datetime as dt
 
 from django import template
-from django.utils.formats import date_format
 
+from datasud.web.dates import format_date
 from datasud.web.pagination import url_with
 
 register = template.Library()
@@ -84,6 +84,6 @@ def iso_date(value) -> str:
     """A date given as ISO 8601 text (as the API's dicts carry them: "2027-09-06") written
     in the page's language ("6 septembre 2027"); anything else is returned unchanged."""
     try:
-        return date_format(dt.date.fromisoformat(str(value)[:10]), "DATE_FORMAT")
+        return format_date(dt.date.fromisoformat(str(value)[:10]))
     except ValueError:
         return value
