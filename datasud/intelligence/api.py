@@ -92,12 +92,23 @@ class SuggestedTerritory(Schema):
     source: str = Field(examples=["titre"], description="Où le territoire a été trouvé")
 
 
+class ProducerTag(Schema):
+    name: str = Field(examples=["velo"])
+    datasets: int = Field(examples=[12],
+                          description="Nombre de jeux de données publics de l'organisation "
+                                      "qui portent ce mot-clé")
+
+
 class SuggestionsOut(Schema):
     themes: list[SuggestedTheme]
     tags: list[SuggestedTag]
     licence: SuggestedLicence | None
     frequency: SuggestedFrequency | None
     territories: list[SuggestedTerritory]
+    producer_tags: list[ProducerTag] = Field(
+        [], description="Mots-clés habituels de l'organisation donnée (ceux qu'elle donne le "
+                        "plus souvent à ses jeux de données publics), hors ceux de `tags` ; "
+                        "vide sans organisation")
 
 
 @router.post("/suggestions", url_name="suggestions", response={200: SuggestionsOut, **ERRORS},
@@ -109,7 +120,8 @@ def suggestions(request, payload: SuggestionsIn):
     est donnée, comptent), la licence et la fréquence de mise à jour les plus probables, et
     les territoires nommés (communes, EPCI, départements, codes INSEE ou postaux,
     coordonnées). Chaque liste est classée, meilleure suggestion d'abord, avec un score
-    entre 0 et 1. Rien de ce qui est envoyé n'est enregistré."""
+    entre 0 et 1. Avec l'organisation, ses mots-clés habituels sont aussi listés à part
+    (`producer_tags`). Rien de ce qui est envoyé n'est enregistré."""
     if not payload.title.strip():
         raise HttpError(400, "Le titre est vide : décrivez le jeu de données en quelques mots.")
     columns = [services.Column(c.name, c.values) for c in payload.columns]

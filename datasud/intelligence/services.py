@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Count
 
 from datasud.catalog.importers.themes import default_matcher
 
@@ -23,6 +24,10 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "suggestions-model.npz"
 MAX_TAGS = 10
 MAX_THEMES = 3
 MIN_TAG_SCORE = 0.05
+# The producer's usual tags (`producer_tags`): at most this many, each given to at least
+# this many of its public datasets (once is not a habit).
+MAX_PRODUCER_TAGS = 10
+MIN_PRODUCER_TAG_DATASETS = 2
 # Column names that say what their values are (folded, without separators).
 _INSEE_COLUMNS = re.compile(r"^(code)?(insee|commune|com|codgeo|depcom|codecommune|inseecom"
                             r"|codeinsee|insee(code)?commune|citycode)$")
@@ -128,11 +133,35 @@ def _columns_text(columns: list[Column]) -> str:
     return " ".join(parts)
 
 
+def producer_tags(organisation: str, proposed: set[str] = frozenset()) -> list[dict]:
+    """The tags the organisation gives most often to its public datasets, those already
+    `proposed` left out: a producer describing one more dataset of a series keeps its own
+    words, which the model's ranking weighs only as one piece of evidence among others.
+    Read from the live catalogue, public datasets only (anybody may ask the API about any
+    organisation: drafts and private datasets say nothing here)."""
+    from datasud.catalog.models import Dataset, Tag
+
+    if not organisation:
+        return []
+    public = Dataset.objects.public().filter(organisation__slug=organisation)
+    rows = (Tag.objects.filter(datasets__in=public)
+            .annotate(datasets_count=Count("datasets"))
+            .filter(datasets_count__gte=MIN_PRODUCER_TAG_DATASETS)
+            .order_by("-datasets_count", "name")
+            .values_list("name", "datasets_count")[:MAX_PRODUCER_TAGS + len(proposed)])
+    try:
+        usual = [{"name": name, "datasets": n} for name, n in rows if name not in proposed]
+    except DatabaseError:  # the catalogue not migrated yet: the other suggestions hold
+        return []
+    return usual[:MAX_PRODUCER_TAGS]
+
+
 def suggest(title: str, description: str = "", columns: list[Column] | None = None,
             organisation: str = "") -> dict:
     """Suggestions for a dataset being described. `columns`: names and sample values of a
     loaded table, optional; `organisation`: the producer's slug, optional (the tags it
-    gives its other datasets weigh in). Raises SuggestionsUnavailable without a model."""
+    gives its other datasets weigh in, and its usual tags are listed apart:
+    `producer_tags`). Raises SuggestionsUnavailable without a model."""
     model = current_model()
     columns = columns or []
     extra = _columns_text(columns)
@@ -154,5 +183,6 @@ def suggest(title: str, description: str = "", columns: list[Column] | None = No
         "licence": {"slug": licence, "score": licence_score} if licence else None,
         "frequency": ({"code": frequency, "score": frequency_score} if frequency else None),
         "territories": _territories(title, description, columns),
+        "producer_tags": producer_tags(organisation, {name for name, _score in tags}),
         "neighbours": len(docs),
     }

@@ -23,7 +23,9 @@ def test_shape(client, territories):
                              "description": "Les aménagements vélo de la ville."})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"themes", "tags", "licence", "frequency", "territories"}
+    assert set(data) == {"themes", "tags", "licence", "frequency", "territories",
+                         "producer_tags"}
+    assert data["producer_tags"] == []  # no organisation given
     assert set(data["themes"][0]) == {"slug", "score"}
     assert set(data["tags"][0]) == {"name", "score"}
     assert data["themes"][0]["slug"] == "mobilite-et-transports"

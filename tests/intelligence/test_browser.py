@@ -73,3 +73,25 @@ def test_panel_with_suggestions_is_accessible(chromium, axe_source, live_server,
     }""")
     context.close()
     assert results == []
+
+
+def test_the_organisations_usual_tags_are_one_click_away(browser_page, live_server, settings,
+                                                        editor, organisation, reference,
+                                                        territories):
+    from datasud.catalog.models import Dataset, Tag
+
+    tag = Tag.objects.create(name="budget-participatif")
+    for year in (2024, 2025):
+        Dataset.objects.create(title=f"Budget participatif {year}", slug=f"bp-{year}",
+                               organisation=organisation,
+                               status=Dataset.Status.PUBLISHED).tags.add(tag)
+    page = browser_page
+    sign_in(page, live_server, settings, editor)
+    page.goto("/publier/jeu-de-donnees/")
+    page.get_by_label("Titre").fill("Aires de jeux")
+    page.get_by_role("button", name="Proposer des thèmes et mots-clés").click()
+    usual = page.locator('#suggestions button[data-kind="tag"]'
+                         '[data-value="budget-participatif"]')
+    expect(usual).to_have_attribute("title", "sur 2 de ses jeux de données")
+    usual.click()
+    expect(page.get_by_label("Mots-clés")).to_have_value("budget-participatif")

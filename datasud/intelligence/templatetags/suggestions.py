@@ -28,6 +28,8 @@ def suggestions_panel(form, suggestions=None):
                                frequencies[result["frequency"]["code"]],
                                result["frequency"]["score"])),
             "territories": result["territories"],
+            "producer_tags": [(t["name"], t["datasets"])
+                              for t in result.get("producer_tags", [])],
         }
     return {"form": form, "suggestions": suggestions or {}, "rows": rows,
             "theme_ids": {t.slug: t.pk for t in Theme.objects.all()},

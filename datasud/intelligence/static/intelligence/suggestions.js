@@ -101,6 +101,11 @@
     group(list, "Mots-clés", data.tags.map(function (t) {
       return chip("tag", t.name, t.name);
     }));
+    group(list, "Mots-clés habituels de l'organisation", (data.producer_tags || []).map(function (t) {
+      var button = chip("tag", t.name, t.name);
+      button.title = "sur " + t.datasets + " de ses jeux de données";
+      return button;
+    }));
     if (data.licence) {
       group(list, "Licence", [chip("licence", data.licence.slug, "Choisir " + data.licence.slug)]);
     }
