@@ -10,7 +10,8 @@
   P@5 (standard: hits / 5), P@5 capped (hits / min(5, number of true tags)) and R@5, see
   `datasud/intelligence/evaluation.py`, against the plain TF-IDF nearest-neighbours vote
   (same index, similarity-weighted vote of the 20 nearest, no association, no tag-word
-  match, no prior), and against the fixed linear mix of the parts (no ranker). The
+  match, no prior), the same vote tuned on the training split's cross-validation (10
+  nearest, similarity^4) and the fixed linear mix of the parts (no ranker). The
   producer of each held-out dataset is given, as the form and the API give it; its tags
   on its OTHER datasets (those of the training part) are evidence, never its own.
 - Model choices are made on `benchmarks/cv_suggestions.py` (cross-validation inside the
@@ -52,6 +53,11 @@ from datasud.intelligence.evaluation import tag_metrics  # noqa: E402
 from datasud.intelligence.model import Weights  # noqa: E402
 
 BASELINE = Weights(k=20, knn=1.0, assoc=0.0, match=0.0, prior=0.0, power=1.0)
+# The same vote at its best on the training split's cross-validation (`cv_suggestions.py`
+# folds; k in 5-30, similarity power in 1-8: 0.696 at k=20 and power 1, a plateau of
+# 0.738-0.740 from k=8 and power 4): the fair baseline to beat, the « about 0.75 » of the
+# issue.
+TUNED_BASELINE = Weights(k=10, knn=1.0, assoc=0.0, match=0.0, prior=0.0, power=4.0)
 
 
 def main() -> None:
@@ -94,6 +100,8 @@ def main() -> None:
     ranker = model.ranker
     model.ranker, model.weights = None, BASELINE
     baseline = tag_metrics(test, rank)
+    model.weights = TUNED_BASELINE
+    tuned = tag_metrics(test, rank)
     model.weights = replace(ours, k=20)
     linear = tag_metrics(test, rank)  # the parts mixed with fixed weights, no ranker
     model.ranker, model.weights = ranker, ours
@@ -133,8 +141,8 @@ def main() -> None:
 
     report = io.StringIO()
     with contextlib.redirect_stdout(report):
-        _report(train, national, national_all, test, tagged, train_seconds, baseline, linear,
-                scores, anonymous, ceiling, checked, top1, top3, timings)
+        _report(train, national, national_all, test, tagged, train_seconds, baseline, tuned,
+                linear, scores, anonymous, ceiling, checked, top1, top3, timings)
     print(f"### Metadata suggestions ({time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"`benchmarks/bench_suggestions.py`)\n")
     print(report.getvalue())
@@ -144,15 +152,16 @@ def main() -> None:
                       report.getvalue().rstrip())
 
 
-def _report(train, national, national_all, test, tagged, train_seconds, baseline, linear, scores,
-            anonymous, ceiling, checked, top1, top3, timings) -> None:
+def _report(train, national, national_all, test, tagged, train_seconds, baseline, tuned, linear,
+            scores, anonymous, ceiling, checked, top1, top3, timings) -> None:
     print(f"Split: {len(train)} DataSud datasets to train (+ {len(national)} national: "
           f"the {national_all - len(national)} twins of held-out datasets, same producer "
           f"and title, left out), {len(test)} held out ({len(tagged)} with tags), "
           "seed 20260101. "
           f"Training took {train_seconds:.0f} s.\n")
     print("| Tags | P@5 | P@5 capped | R@5 | datasets |\n|---|---|---|---|---|")
-    print(baseline.row("TF-IDF k-NN vote (baseline)"))
+    print(baseline.row("TF-IDF k-NN vote: 20 nearest, weighted by similarity (baseline)"))
+    print(tuned.row("TF-IDF k-NN vote tuned on training CV: 10 nearest, similarity^4"))
     print(linear.row("Linear mix of the parts (no ranker, the 2026-11-29 model)"))
     print(scores.row("DataSud suggestions (boosted-trees ranker, producer given)"))
     print(anonymous.row("same model, producer not given"))

@@ -33,7 +33,7 @@ from datasud.intelligence import ranking, tagnet, training, trees  # noqa: E402
 from datasud.intelligence.model import SuggestionModel  # noqa: E402
 
 # The evidence groups that also bring candidates (`GROUPS`).
-SOURCES = ("producer", "template", "national")
+SOURCES = ("producer", "template", "national", "ridge")
 
 
 def fold_models(train, national, cache: Path) -> list[tuple[list[int], SuggestionModel]]:
@@ -94,6 +94,9 @@ def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
     keep = (x[:, f.index("knn")] > 0) | (x[:, f.index("assoc")] > 0) | (
         x[:, f.index("match")] > 0)
     for source in sources:
+        if source == "ridge":  # among the ridge regression's best tags
+            keep |= x[:, f.index("ridge_rank")] >= 1.0 / ranking.RIDGE_CANDIDATES
+            continue
         column = "nat_knn" if source == "national" else f"{source}_share"
         keep |= x[:, f.index(column)] > 0
     return keep
@@ -181,6 +184,8 @@ GROUPS = {
     "sets": ("set_top", "set_max", "set_top_n", "first_rank", "carriers", "net_rel"),
     # The fourth round: the national catalogue's nearest datasets.
     "national": ("nat_knn", "nat_max_sim", "nat_top1", "nat_carriers", "nat_sim1"),
+    # The fifth round: kernel ridge regression of the tags (`ridge.py`).
+    "ridge": ("ridge", "ridge_rank", "ridge_rel"),
 }
 
 

@@ -14,8 +14,9 @@ Three parts, all plain numpy arrays (one compressed file, loaded once per proces
   come first.
 Two more parts rank the candidate tags (format 2):
 - a small fastText-like network (`tagnet.py`: an embedding per frequent text feature, a
-  softmax over the tags) learnt on the national catalogue, which knows which words make
-  which tags;
+  softmax over the tags) learnt on the DataSud datasets, which knows which words make
+  which tags (and, computed from the index when first needed, not stored: a kernel ridge
+  regression of the tags over the DataSud datasets, `ridge.py`);
 - the ranker: boosted trees (`trees.py`; a one-hidden-layer network, `ranking.Ranker`, in
   models trained before 2026-11-30) that turn each candidate's evidence (`ranking.py`:
   neighbours and their whole tag sets, associations, tag words in the title or
@@ -40,25 +41,31 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ranking, tagnet, trees
+from . import ranking, ridge, tagnet, trees
 from .text import document_features, tag_words, template_key, tokens
 
 FORMAT_VERSION = 2
 NATIONAL_K = 20  # national neighbours read by the ranker
 
 
+def _similarities(post_ptr, post_doc, post_weight, n_docs: int, ids: np.ndarray,
+                  vals: np.ndarray) -> np.ndarray:
+    """The similarity (cosine) of a normalised vector to every document of an inverted
+    index [n_docs]."""
+    if ids.size == 0 or n_docs == 0:
+        return np.zeros(n_docs)
+    offsets, lengths = ranking.spans(post_ptr, ids)  # every posting of the query's features
+    contrib = post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
+    return np.bincount(post_doc[offsets], weights=contrib, minlength=n_docs)
+
+
 def _most_similar(post_ptr, post_doc, post_weight, n_docs: int, ids: np.ndarray,
                   vals: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The k documents of an inverted index most similar (cosine) to a normalised vector,
     best first, with their similarities."""
-    if ids.size == 0 or n_docs == 0:
+    sims = _similarities(post_ptr, post_doc, post_weight, n_docs, ids, vals)
+    if not sims.any():
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    offsets, lengths = ranking.spans(post_ptr, ids)  # every posting of the query's features
-    if offsets.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    docs = post_doc[offsets]
-    contrib = post_weight[offsets].astype(np.float32) * np.repeat(vals, lengths)
-    sims = np.bincount(docs, weights=contrib, minlength=n_docs)
     k = min(k, sims.size)
     top = np.argpartition(-sims, k - 1)[:k]
     top = top[sims[top] > 0]
@@ -132,6 +139,7 @@ class SuggestionModel:
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._ridge_inverse: np.ndarray | None = None  # (S + λI)⁻¹, `ridge_scores`
         self.feature_index = {f: i for i, f in enumerate(self.features)}
         self.tag_index = {t: i for i, t in enumerate(self.tags)}
         # Tags whose words can be looked for in a text, by their first word.
@@ -193,6 +201,18 @@ class SuggestionModel:
         """The k most similar DataSud datasets (cosine) and their similarities."""
         return _most_similar(self.post_ptr, self.post_doc, self.post_weight,
                              self.doc_themes.size, ids, vals, self.weights.k)
+
+    def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Every tag's kernel ridge regression score for a text (`ridge.py`); the inverse
+        it needs is computed on the first call (nothing of it is saved)."""
+        n_docs = self.doc_themes.size
+        if self._ridge_inverse is None or self._ridge_inverse.shape[0] != n_docs:
+            self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
+                                                        self.post_weight, n_docs))
+        sims = _similarities(self.post_ptr, self.post_doc, self.post_weight, n_docs, ids,
+                             vals)
+        return ridge.tag_scores(self._ridge_inverse, sims, self.doc_tag_ptr, self.doc_tags,
+                                len(self.tags))
 
     def national_neighbours(self, ids: np.ndarray, vals: np.ndarray
                             ) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +286,8 @@ class SuggestionModel:
                                           sims, self.net_probabilities(ids, vals),
                                           self.producer_index.get(organisation, -1),
                                           template_key(title),
-                                          self.national_neighbours(ids, vals))
+                                          self.national_neighbours(ids, vals),
+                                          self.ridge_scores(ids, vals))
 
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None,

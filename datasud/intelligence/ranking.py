@@ -70,6 +70,10 @@ FEATURES = (
     "nat_top1",  # the nearest carries it (× its similarity)
     "nat_carriers",  # share of them carrying it
     "nat_sim1",  # the similarity of the nearest (how much they are worth)
+    # Kernel ridge regression of the tags over the DataSud datasets (`ridge.py`):
+    "ridge",  # its score
+    "ridge_rank",  # 1 / (1 + rank among every tag's ridge score)
+    "ridge_rel",  # its score over the best tag's
 )
 N_FEATURES = len(FEATURES)
 MAX_ASSOC_CANDIDATES = 60
@@ -79,6 +83,7 @@ LISTWISE = 0.0
 HIT_RATE_PRIOR = 10.0  # candidacies of the mean hit rate added to each tag's own
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
+RIDGE_CANDIDATES = 10  # the best tags of the ridge regression are candidates
 
 
 def spans(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -102,11 +107,13 @@ def candidate_features(
     producer: int = -1,
     template: int = 0,
     national: tuple[np.ndarray, np.ndarray] | None = None,
+    ridge: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(candidate tag ids [n], evidence [n, N_FEATURES]) for one text, given its feature
     vector (`model.vectorise`), its words and title words, its neighbours
-    (`model.neighbours`), the tag network's probabilities over every tag (or None) and its
-    national neighbours (`model.national_neighbours`, or None)."""
+    (`model.neighbours`), the tag network's probabilities over every tag (or None), its
+    national neighbours (`model.national_neighbours`, or None) and the ridge scores of
+    every tag (`model.ridge_scores`, or None)."""
     power = model.weights.power
     # Neighbours' tags: one row per (neighbour, tag).
     offsets, lengths = spans(model.doc_tag_ptr, docs)
@@ -142,10 +149,15 @@ def candidate_features(
         n_off, n_len = spans(model.nat_tag_ptr, nat_docs)
         nat_tags = model.nat_tags[n_off].astype(np.int64)
         nat_rank = np.repeat(np.arange(nat_docs.size), n_len)
+    ridge_order = ridge_best = np.zeros(0, np.int64)
+    if ridge is not None and ridge.any():
+        ridge_order = np.argsort(-ridge, kind="stable")
+        ridge_best = ridge_order[:RIDGE_CANDIDATES]
+        ridge_best = ridge_best[ridge[ridge_best] > 0]
     candidates = np.unique(
         np.concatenate([nb_tags, assoc_tags, np.fromiter(matched, np.int64, len(matched)),
                         producer_tags[:PRODUCER_CANDIDATES], template_tags,
-                        nat_tags[nat_rank < NATIONAL_CANDIDATE_DOCS]])
+                        nat_tags[nat_rank < NATIONAL_CANDIDATE_DOCS], ridge_best])
     )
     n = candidates.size
     x = np.zeros((n, N_FEATURES), np.float64)
@@ -222,6 +234,12 @@ def candidate_features(
         x[:, 36] = p / (float(p.max()) or 1.0)
     if nat_tags.size:
         _national_features(model, x, candidates, nat_tags, nat_rank, nat_sims)
+    if ridge_order.size:
+        rank = np.empty(ridge.size, np.int64)
+        rank[ridge_order] = np.arange(ridge.size)
+        x[:, 42] = ridge[candidates]
+        x[:, 43] = 1.0 / (1.0 + rank[candidates])
+        x[:, 44] = ridge[candidates] / (float(ridge[ridge_order[0]]) or 1.0)
     return candidates, x
 
 

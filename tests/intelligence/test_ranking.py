@@ -189,6 +189,24 @@ def test_national_neighbours_bring_their_tags(model):
     assert 0.5 < column["nat_knn"][air] <= 1.0 + 1e-9
 
 
+def test_the_ridge_s_best_tags_are_candidates_with_their_evidence(model):
+    title = "Qualité de l'air de Gap"
+    ids, vals, words = model.vectorise(title, "Mesures de pollution, ozone et particules.")
+    scores = model.ridge_scores(ids, vals)
+    assert scores.shape == (len(model.tags),)
+    best = np.argsort(-scores)[:ranking.RIDGE_CANDIDATES]
+    assert {model.tags[t] for t in best[:2]} == {"air", "pollution"}
+    docs, sims = model.neighbours(ids, vals)
+    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
+    assert set(best[scores[best] > 0].tolist()) <= set(tags.tolist())
+    column = {name: evidence[:, ranking.FEATURES.index(name)]
+              for name in ("ridge", "ridge_rank", "ridge_rel")}
+    air = list(tags).index(model.tag_index["air"])
+    assert column["ridge"][air] == pytest.approx(scores[model.tag_index["air"]])
+    assert column["ridge_rank"][air] in (1.0, 0.5)
+    assert column["ridge_rel"].max() == pytest.approx(1.0)
+
+
 def test_boosted_trees_learn_thresholds_and_are_deterministic():
     """A rule with a threshold (given when x1 > 0.5 and x2 > 0), learnt by both losses;
     same seed, same trees; scores are probabilities."""
