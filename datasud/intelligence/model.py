@@ -202,10 +202,13 @@ class SuggestionModel:
         return _most_similar(self.post_ptr, self.post_doc, self.post_weight,
                              self.doc_themes.size, ids, vals, self.weights.k)
 
-    def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
         """Every tag's kernel ridge regression score for a text (`ridge.py`); the inverse
-        it needs is computed on the first call (nothing of it is saved)."""
+        it needs is computed on the first call (nothing of it is saved). None for an
+        index of more than `ridge.MAX_DOCS` datasets."""
         n_docs = self.doc_themes.size
+        if n_docs > ridge.MAX_DOCS:
+            return None
         if self._ridge_inverse is None or self._ridge_inverse.shape[0] != n_docs:
             self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
                                                         self.post_weight, n_docs))

@@ -4,7 +4,7 @@ cross-validation, stored without pickle, scores that are probabilities."""
 import numpy as np
 import pytest
 
-from datasud.intelligence import ranking, tagnet, training, trees
+from datasud.intelligence import ranking, ridge, tagnet, training, trees
 from datasud.intelligence.model import SuggestionModel
 from datasud.intelligence.training import Record
 
@@ -205,6 +205,25 @@ def test_the_ridge_s_best_tags_are_candidates_with_their_evidence(model):
     assert column["ridge"][air] == pytest.approx(scores[model.tag_index["air"]])
     assert column["ridge_rank"][air] in (1.0, 0.5)
     assert column["ridge_rel"].max() == pytest.approx(1.0)
+
+
+def test_a_too_large_index_leaves_the_ridge_out(model, monkeypatch):
+    """Memory n², time n³: beyond `ridge.MAX_DOCS` indexed datasets there is no ridge
+    evidence (zeros), and the other evidence is unchanged."""
+    title = "Budget primitif de Gap"
+    ids, vals, words = model.vectorise(title)
+    docs, sims = model.neighbours(ids, vals)
+    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
+    monkeypatch.setattr(ridge, "MAX_DOCS", model.doc_themes.size - 1)
+    assert model.ridge_scores(ids, vals) is None
+    tags_off, evidence_off = model.candidates(title, "", "", ids, vals, words, docs, sims)
+    columns = [ranking.FEATURES.index(n) for n in ("ridge", "ridge_rank", "ridge_rel")]
+    assert not evidence_off[:, columns].any()
+    kept = np.isin(tags, tags_off)
+    others = np.setdiff1d(np.arange(ranking.N_FEATURES), columns)
+    assert set(tags_off.tolist()) <= set(tags.tolist())
+    assert evidence[kept][:, others] == pytest.approx(
+        evidence_off[np.isin(tags_off, tags)][:, others])
 
 
 def test_boosted_trees_learn_thresholds_and_are_deterministic():

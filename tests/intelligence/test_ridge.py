@@ -61,3 +61,4 @@ def test_near_duplicates_weigh_together():
     assert vote[0] / vote[1] == pytest.approx(5.0)
     assert scores[0] / scores[1] == pytest.approx(1.0, abs=0.1)
 
+
