@@ -30,6 +30,11 @@ class TerritoryChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Theme) -> str:
+        return obj.localized_name()  # in the page's language, when rendered
+
+
 class DatasetForm(forms.Form):
     """A dataset's metadata; `organisation` offers only those the user may publish for."""
 
@@ -41,9 +46,8 @@ class DatasetForm(forms.Form):
         help_text=_("Ce que contiennent les données, leur origine, leurs limites. Mise en "
                     "forme Markdown : **gras**, listes, [liens](https://…)."),
     )
-    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple,
-                                            label=_("Thèmes"))
+    themes = ThemeChoiceField(queryset=Theme.objects.all(), required=False,
+                              widget=forms.CheckboxSelectMultiple, label=_("Thèmes"))
     tags = forms.CharField(label=_("Mots-clés"), required=False,
                            help_text=_("Séparés par des virgules, par exemple : vélo, "
                                        "aménagement cyclable."))

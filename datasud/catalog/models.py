@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import DatasetQuerySet, OrganisationQuerySet, ReuseQuerySet
@@ -29,6 +30,12 @@ class Theme(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    def localized_name(self) -> str:
+        """`name_en` when the active language is English and the theme has one."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name
 
 

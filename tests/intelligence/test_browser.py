@@ -1,6 +1,8 @@
 """The suggestions panel in real Chromium: with JavaScript, suggestions come from the API and
 one click ticks the theme / adds the tag, without leaving the page; no accessibility
 violation with the suggestions shown."""
+import re
+
 import pytest
 from django.test import Client
 
@@ -95,3 +97,25 @@ def test_the_organisations_usual_tags_are_one_click_away(browser_page, live_serv
     expect(usual).to_have_attribute("title", "sur 2 de ses jeux de données")
     usual.click()
     expect(page.get_by_label("Mots-clés")).to_have_value("budget-participatif")
+
+
+def test_the_script_speaks_the_page_s_language(browser_page, live_server, settings, editor,
+                                               organisation, reference, territories):
+    """In English, what the script writes is English too (the panel's words come from the
+    server), and the licence is named by its title."""
+    page = browser_page
+    sign_in(page, live_server, settings, editor)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                               "url": live_server.url}])
+    page.goto("/publier/jeu-de-donnees/")
+    page.get_by_label("Title").fill("Pistes cyclables de Marseille")
+    with page.expect_response(lambda r: r.url.endswith("/api/1/suggestions")):
+        page.get_by_role("button", name="Suggest themes and keywords").click()
+    expect(page.get_by_role("button", name="Add the theme “Mobility and transport”")
+           ).to_be_visible()
+    titles = page.locator("#suggestions dt").all_inner_texts()
+    assert titles[:2] == ["Themes", "Keywords"] and "Territories" in titles
+    expect(page.get_by_role("button", name="Add Marseille")).to_be_visible()
+    licence = page.locator('#suggestions button[data-kind="licence"]')
+    expect(licence).to_have_text(re.compile(r"^Choose “.+”$"))
+    assert "«" not in page.locator("#suggestions").inner_text()

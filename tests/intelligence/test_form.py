@@ -106,3 +106,18 @@ def test_enter_in_a_field_saves_rather_than_asks_for_suggestions(client, editor,
     form = page[page.index('<form method="post" class="form"'):]
     first_button = re.search(r"<button[^>]*>", form).group(0)
     assert 'type="submit"' in first_button and "name=" not in first_button
+
+
+def test_in_english_themes_are_named_in_english(client, editor, organisation, reference,
+                                                territories):
+    """The form's theme boxes, the panel's buttons and the script's words follow the
+    page's language (the script reads its words from the page: `suggestion-labels`)."""
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    page = client.post(URL, form_data(organisation, suggest="1")).content.decode()
+    assert "Mobility and transport" in page and "Mobilité et transports" not in page
+    assert "Add the theme “Mobility and transport”" in page
+    labels = re.search(r'<script id="suggestion-labels" type="application/json">(.*?)'
+                       r"</script>", page).group(1)
+    assert '"Themes"' in labels and "Add the theme \\u201c%(name)s\\u201d" in labels
+    assert "Mots" not in labels

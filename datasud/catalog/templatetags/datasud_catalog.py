@@ -1,6 +1,5 @@
 """Template filters of the catalogue pages: Markdown, excerpts, localised names."""
 from django import template
-from django.utils.translation import get_language
 
 from datasud.catalog.markdown import markdown_excerpt, render_markdown
 
@@ -22,9 +21,8 @@ def excerpt(text: str, length: int = 220) -> str:
 @register.filter
 def localized_name(obj) -> str:
     """`name_en` of a theme when the page is in English and it has one, else `name`."""
-    language = get_language() or ""
-    if language.startswith("en") and getattr(obj, "name_en", ""):
-        return obj.name_en
+    if hasattr(obj, "localized_name"):
+        return obj.localized_name()
     return getattr(obj, "name", str(obj))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from datasud.catalog.models import Dataset, Licence, Theme
 
@@ -17,8 +18,8 @@ def suggestions_panel(form, suggestions=None):
         licences = {lic.slug: lic for lic in Licence.objects.all()}
         frequencies = dict(Dataset.Frequency.choices)
         rows = {
-            "themes": [(s["slug"], themes[s["slug"]].name, s["score"]) for s in result["themes"]
-                       if s["slug"] in themes],
+            "themes": [(s["slug"], themes[s["slug"]].localized_name(), s["score"])
+                       for s in result["themes"] if s["slug"] in themes],
             "tags": [(t["name"], t["score"]) for t in result["tags"]],
             "licence": (result["licence"] and result["licence"]["slug"] in licences
                         and (result["licence"]["slug"], licences[result["licence"]["slug"]].title,
@@ -34,7 +35,24 @@ def suggestions_panel(form, suggestions=None):
     return {"form": form, "suggestions": suggestions or {}, "rows": rows,
             "theme_ids": {t.slug: t.pk for t in Theme.objects.all()},
             "licence_ids": {lic.slug: lic.pk for lic in Licence.objects.all()},
-            "organisation_slugs": _organisation_slugs(form)}
+            "organisation_slugs": _organisation_slugs(form), "labels": _labels()}
+
+
+def _labels() -> dict[str, str]:
+    """The script's words in the page's language (`suggestions.js` fills the %(...)s), the
+    same strings as the panel rendered without JavaScript."""
+    return {
+        "themes": _("Thèmes"), "tags": _("Mots-clés"),
+        "producer_tags": _("Mots-clés habituels de l'organisation"),
+        "licence": _("Licence"), "frequency": _("Fréquence de mise à jour"),
+        "territories": _("Territoires"),
+        "add_theme": _("Ajouter le thème « %(name)s »"),
+        "choose_licence": _("Choisir « %(title)s »"),
+        "choose_frequency": _("Choisir « %(label)s »"),
+        "add_territory": _("Ajouter %(name)s"),
+        "on_datasets": _("sur %(counter)s de ses jeux de données"),
+        "searching": _("Recherche de suggestions…"),
+    }
 
 
 def _organisation_slugs(form) -> dict[str, str]:

@@ -12,6 +12,14 @@
   var licenceIds = JSON.parse(document.getElementById("suggestion-licence-ids").textContent);
   var slugs = document.getElementById("suggestion-organisation-slugs");
   var organisationSlugs = slugs ? JSON.parse(slugs.textContent) : {};
+  // The panel's words in the page's language, from the server.
+  var labels = JSON.parse(document.getElementById("suggestion-labels").textContent);
+
+  function label(key, values) {
+    return labels[key].replace(/%\((\w+)\)s/g, function (_match, name) {
+      return String(values[name]);
+    });
+  }
 
   function field(name) { return form.elements.namedItem(name); }
 
@@ -95,27 +103,31 @@
   function render(data) {
     results.textContent = "";
     var list = document.createElement("dl");
-    group(list, "Thèmes", data.themes.map(function (t) {
-      return chip("theme", t.slug, "Ajouter le thème « " + themeName(t.slug) + " »");
+    group(list, labels.themes, data.themes.map(function (t) {
+      return chip("theme", t.slug, label("add_theme", {name: themeName(t.slug)}));
     }));
-    group(list, "Mots-clés", data.tags.map(function (t) {
+    group(list, labels.tags, data.tags.map(function (t) {
       return chip("tag", t.name, t.name);
     }));
-    group(list, "Mots-clés habituels de l'organisation", (data.producer_tags || []).map(function (t) {
+    group(list, labels.producer_tags, (data.producer_tags || []).map(function (t) {
       var button = chip("tag", t.name, t.name);
-      button.title = "sur " + t.datasets + " de ses jeux de données";
+      button.title = label("on_datasets", {counter: t.datasets});
       return button;
     }));
     if (data.licence) {
-      group(list, "Licence", [chip("licence", data.licence.slug, "Choisir " + data.licence.slug)]);
+      var licence = field("licence").querySelector(
+        'option[value="' + licenceIds[data.licence.slug] + '"]');
+      group(list, labels.licence, [chip("licence", data.licence.slug, label("choose_licence",
+        {title: licence ? licence.textContent : data.licence.slug}))]);
     }
     if (data.frequency) {
       var option = field("frequency").querySelector('option[value="' + data.frequency.code + '"]');
-      group(list, "Fréquence de mise à jour", [chip("frequency", data.frequency.code,
-        "Choisir « " + (option ? option.textContent : data.frequency.code) + " »")]);
+      group(list, labels.frequency, [chip("frequency", data.frequency.code,
+        label("choose_frequency", {label: option ? option.textContent : data.frequency.code}))]);
     }
-    group(list, "Territoires", data.territories.map(function (t) {
-      return chip("territory", t.level + ":" + t.code, "Ajouter " + t.name, t.name);
+    group(list, labels.territories, data.territories.map(function (t) {
+      return chip("territory", t.level + ":" + t.code, label("add_territory", {name: t.name}),
+                  t.name);
     }));
     results.appendChild(list);
   }
@@ -132,7 +144,7 @@
     var title = field("title").value.trim();
     if (!title) { return; }  // let the server explain that a title is needed
     event.preventDefault();
-    results.textContent = "Recherche de suggestions…";
+    results.textContent = labels.searching;
     fetch(panel.getAttribute("data-api"), {
       method: "POST",
       headers: {"Content-Type": "application/json", "Accept": "application/json"},
