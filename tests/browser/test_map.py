@@ -73,6 +73,17 @@ def test_the_territory_map_switches_level_and_leads_to_a_territory(browser_page,
     assert [p["code"] for p in rendered(page, "territoire-contour")][:1] == ["13055"]
 
 
+def test_the_map_speaks_english_on_english_pages(browser_page, communes, live_server,
+                                                 settings):
+    page = browser_page
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                               "url": live_server.url}])
+    page.goto("/territoires/")
+    wait_for_map(page)
+    expect(page.get_by_role("button", name="Zoom in")).to_be_visible()
+    expect(page.get_by_role("button", name="Zoom avant")).to_have_count(0)
+
+
 def test_map_pages_have_no_serious_violation(axe_check, communes):
     wait = ("new Promise(r => { const t = Date.now(); (function check() {"
             " const m = document.querySelector('[data-geo-map]');"

@@ -82,3 +82,22 @@ def test_territory_page_shows_its_outline(region, maplibre):
     assert data["layer"] == "communes" and data["code"] == "13055"
     assert data["bounds"] == "5.23,43.17,5.53,43.39"
     assert "Carte : contour de Marseille" in html
+
+
+def test_maplibre_s_own_words_follow_the_page_s_language(region, maplibre):
+    """The zoom buttons and gesture hints are MapLibre's: the page gives it their words in
+    its language (`data-map-locale`), French by default."""
+    import html as html_module
+    import json
+
+    def locale(client) -> dict:
+        data = attributes(client.get("/territoires/").content.decode(),
+                          'data-geo-map="territories"')
+        return json.loads(html_module.unescape(data["map-locale"]))
+
+    client = Client()
+    assert locale(client)["NavigationControl.ZoomIn"] == "Zoom avant"
+    client.cookies["django_language"] = "en"
+    english = locale(client)
+    assert english["NavigationControl.ZoomIn"] == "Zoom in"
+    assert english["TouchPanBlocker.Message"] == "Use two fingers to move the map"

@@ -5,11 +5,14 @@ map when the browser can (JavaScript, WebGL, MapLibre installed). `{% search_are
 the search page's map panel (`geo/area-search.js`), an addition to its four area fields."""
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from datasud.catalog.models import SPATIAL_FIELDS
 from datasud.datastore.models import Table
@@ -37,7 +40,24 @@ def _asset(path: str) -> str | None:
 
 def maplibre_assets() -> dict:
     js, css = _asset(MAPLIBRE_JS), _asset(MAPLIBRE_CSS)
-    return {"maplibre_js": js, "maplibre_css": css} if js and css else {}
+    if not (js and css):
+        return {}
+    return {"maplibre_js": js, "maplibre_css": css, "map_locale": map_locale()}
+
+
+def map_locale() -> str:
+    """MapLibre's own words (controls, gesture hints) in the page's language, as JSON for
+    the maps' `data-map-locale` (`geo/map.js`, `geo/area-search.js`)."""
+    return json.dumps({
+        "NavigationControl.ZoomIn": _("Zoom avant"),
+        "NavigationControl.ZoomOut": _("Zoom arrière"),
+        "NavigationControl.ResetBearing": _("Remettre le nord en haut"),
+        "AttributionControl.ToggleAttribution": _("Afficher ou masquer les sources"),
+        "Popup.Close": _("Fermer"),
+        "ScrollZoomBlocker.CtrlMessage": _("Ctrl + molette pour zoomer"),
+        "ScrollZoomBlocker.CmdMessage": _("⌘ + molette pour zoomer"),
+        "TouchPanBlocker.Message": _("Deux doigts pour déplacer la carte"),
+    }, ensure_ascii=False)
 
 
 def geometry_kind(types: list[str]) -> str:

@@ -9,16 +9,6 @@
    Without WebGL the panel says so and points to the fields. Text is set as text, never
    as HTML. */
 
-const LOCALE = {
-  "NavigationControl.ZoomIn": "Zoom avant",
-  "NavigationControl.ZoomOut": "Zoom arrière",
-  "NavigationControl.ResetBearing": "Remettre le nord en haut",
-  "AttributionControl.ToggleAttribution": "Afficher ou masquer les sources",
-  "Popup.Close": "Fermer",
-  "ScrollZoomBlocker.CtrlMessage": "Ctrl + molette pour zoomer",
-  "ScrollZoomBlocker.CmdMessage": "⌘ + molette pour zoomer",
-  "TouchPanBlocker.Message": "Deux doigts pour déplacer la carte",
-};
 const REGION = [[4.2, 42.9], [7.8, 45.2]];  /* Région Sud, when no area is searched */
 const ZONE = "#b3261e";                      /* the area searched */
 const EXTENT = "#0b6e78";                    /* the results' extents */
@@ -177,7 +167,7 @@ function build(ml, panel) {
       style: absolute(panel.dataset.style),
       bounds: zone ? [[zone[0], zone[1]], [zone[2], zone[3]]] : REGION,
       fitBoundsOptions: { padding: 24, maxZoom: 14 },
-      locale: LOCALE,
+      locale: JSON.parse(panel.dataset.mapLocale || "{}"),  /* the page's language */
       attributionControl: { compact: true },
       cooperativeGestures: false,
     });

@@ -9,16 +9,6 @@
    data-geo-map="territory"    one territory's outline: data-layer, data-code, data-bounds
    Every property shown in a popup is set as text, never as HTML. */
 
-const LOCALE = {
-  "NavigationControl.ZoomIn": "Zoom avant",
-  "NavigationControl.ZoomOut": "Zoom arrière",
-  "NavigationControl.ResetBearing": "Remettre le nord en haut",
-  "AttributionControl.ToggleAttribution": "Afficher ou masquer les sources",
-  "Popup.Close": "Fermer",
-  "ScrollZoomBlocker.CtrlMessage": "Ctrl + molette pour zoomer",
-  "ScrollZoomBlocker.CmdMessage": "⌘ + molette pour zoomer",
-  "TouchPanBlocker.Message": "Deux doigts pour déplacer la carte",
-};
 const DATA = "#b3261e";       /* points and lines: 5.9:1 on the land colour */
 const AREA = "#0b6e78";       /* polygons */
 const LEVELS = ["departements", "epci", "communes"];
@@ -167,7 +157,7 @@ function build(ml, block) {
       style: absolute(block.dataset.style),
       bounds: bounds || [[4.2, 42.9], [7.8, 45.2]],
       fitBoundsOptions: { padding: 24, maxZoom: 14 },
-      locale: LOCALE,
+      locale: JSON.parse(block.dataset.mapLocale || "{}"),  /* the page's language */
       attributionControl: { compact: true },
       cooperativeGestures: false,
     });
