@@ -100,4 +100,3 @@ def template_key(title: str) -> int:
     """A 32-bit fingerprint of `title_template` (0: nothing left to compare)."""
     template = title_template(title)
     return zlib.crc32(template.encode("utf-8")) if template else 0
-

@@ -429,6 +429,7 @@ class _Search:
             elif self.use_totals:
                 kind, datasets = (self._indexed_filters(offset + limit, total)
                                   or (kind, datasets))
+
             # The ids alone, then the page's rows: sorting thousands of matches reads
             # only the catalogue's table, not their producers and licences too.
             def build() -> tuple[str, list]:

@@ -12,10 +12,10 @@ register = template.Library()
 @register.inclusion_tag("intelligence/suggestions_panel.html")
 def suggestions_panel(form, suggestions=None):
     result = (suggestions or {}).get("result")
+    themes = {t.slug: t for t in Theme.objects.all()}  # one query each, for both uses
+    licences = {lic.slug: lic for lic in Licence.objects.all()}
     rows = {}
     if result:
-        themes = {t.slug: t for t in Theme.objects.all()}
-        licences = {lic.slug: lic for lic in Licence.objects.all()}
         frequencies = dict(Dataset.Frequency.choices)
         rows = {
             "themes": [(s["slug"], themes[s["slug"]].localized_name(), s["score"])
@@ -33,8 +33,8 @@ def suggestions_panel(form, suggestions=None):
                               for t in result.get("producer_tags", [])],
         }
     return {"form": form, "suggestions": suggestions or {}, "rows": rows,
-            "theme_ids": {t.slug: t.pk for t in Theme.objects.all()},
-            "licence_ids": {lic.slug: lic.pk for lic in Licence.objects.all()},
+            "theme_ids": {slug: t.pk for slug, t in themes.items()},
+            "licence_ids": {slug: lic.pk for slug, lic in licences.items()},
             "organisation_slugs": _organisation_slugs(form), "labels": _labels()}
 
 
