@@ -24,6 +24,7 @@ from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
+from datasud import api_errors
 from datasud.accounts.scopes import need_for, user_for_token
 from datasud.catalog.services import CatalogError
 from datasud.catalog.uploads import UploadTooLarge
@@ -40,7 +41,8 @@ Un jeton a des portées (`lecture`, `ecriture`, `datastore` : toutes par défaut
 être limité à une organisation (voir `docs/api-tokens.md`) ; sans la portée, une écriture
 répond 403 et une lecture est celle d'un visiteur anonyme.
 Les listes sont paginées (`page`, `page_size`) et renvoient `total` et des liens `next` /
-`prev`. Les erreurs sont en JSON : `{"detail": "message", "errors": [{"field", "message"}]}`.
+`prev`. Les erreurs sont en JSON, messages en français : `{"detail": "message",
+"errors": [{"field", "message"}]}`.
 
 **EN** — The API of DataSud, the open-data platform of Région Sud (France): search and read
 the catalogue (datasets, resources, organisations, reuses, themes, licences, territories)
@@ -51,7 +53,8 @@ account and sent as `Authorization: Bearer <token>` (or `X-API-KEY`). A token ha
 (`lecture`, `ecriture`, `datastore`: all by default) and may be restricted to one
 organisation; without the scope, a write is refused (403) and a read is an anonymous one.
 Lists are paginated (`page`, `page_size`) and return `total` and `next` / `prev` links.
-Errors are JSON: `{"detail": "message", "errors": [{"field", "message"}]}`.
+Errors are JSON, messages in French: `{"detail": "message", "errors": [{"field",
+"message"}]}`.
 """
 
 TAGS = [
@@ -210,11 +213,6 @@ def _field_name(loc: list | tuple) -> str | None:
     return ".".join(parts) or None
 
 
-def _message(error: dict) -> str:
-    message = str(error.get("msg", "Valeur invalide."))
-    return message.removeprefix("Value error, ")
-
-
 class DataSudAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # Handler names are unique across routers: `list_datasets` beats the module path.
@@ -299,8 +297,13 @@ def _error(request, status: int, detail: str, errors: list[dict] | None = None,
 
 @api.exception_handler(ValidationError)
 def _on_validation_error(request, exc: ValidationError):
-    errors = [{"field": _field_name(e.get("loc", ())), "message": _message(e)}
-              for e in exc.errors]
+    errors = []
+    for error in exc.errors:
+        field = _field_name(error.get("loc", ()))
+        message = api_errors.message(error)
+        if field is None and error.get("type") == "missing":  # no body at all
+            message = api_errors.MISSING_BODY
+        errors.append({"field": field, "message": message})
     return _error(request, 422, "Données invalides.", errors)
 
 
@@ -336,7 +339,8 @@ def _on_authentication_error(request, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def _on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, exc.message)
+    return _error(request, exc.status_code,
+                  api_errors.unreadable_body(exc.message) or exc.message)
 
 
 @api.exception_handler(UploadTooLarge)
