@@ -202,6 +202,9 @@ GEO_TILE_CACHE_MAX_BYTES = int(os.environ.get("DATASUD_GEO_TILE_CACHE_MAX_BYTES"
 # diagnostic engine in the background (datasud/employment/services.py `warm_up`), so that
 # nobody waits for it on submitting or on opening a shared result.
 EMPLOYMENT_WARM_UP = env_bool("DATASUD_EMPLOYMENT_WARM_UP", True)
+# Likewise the metadata suggestion model (datasud/intelligence/services.py `warm_up`: about
+# 2 s and 90 MB), as the web process starts and when the dataset form opens.
+SUGGESTIONS_WARM_UP = env_bool("DATASUD_SUGGESTIONS_WARM_UP", True)
 
 # Background work (ingestion, later harvesting) goes through Django's task framework.
 # "inprocess" (default): tasks are stored in the database and run by a worker thread of the

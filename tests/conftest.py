@@ -66,6 +66,7 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No engine built behind a test's back (tests/employment/test_warm_up.py tests it).
     settings.EMPLOYMENT_WARM_UP = False
+    settings.SUGGESTIONS_WARM_UP = False  # likewise (tests/intelligence/test_warm_up.py)
 
 
 @pytest.fixture

@@ -202,6 +202,21 @@ class SuggestionModel:
         return _most_similar(self.post_ptr, self.post_doc, self.post_weight,
                              self.doc_themes.size, ids, vals, self.weights.k)
 
+    @property
+    def prepared(self) -> bool:
+        """Whether what the model computes on first use is there (`prepare`)."""
+        n_docs = self.doc_themes.size
+        return n_docs > ridge.MAX_DOCS or (self._ridge_inverse is not None
+                                           and self._ridge_inverse.shape[0] == n_docs)
+
+    def prepare(self) -> None:
+        """Compute what the model derives from its arrays on first use rather than store:
+        the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)."""
+        if not self.prepared and self.doc_themes.size <= ridge.MAX_DOCS:
+            n_docs = self.doc_themes.size
+            self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
+                                                        self.post_weight, n_docs))
+
     def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
         """Every tag's kernel ridge regression score for a text (`ridge.py`); the inverse
         it needs is computed on the first call (nothing of it is saved). None for an
@@ -209,9 +224,7 @@ class SuggestionModel:
         n_docs = self.doc_themes.size
         if n_docs > ridge.MAX_DOCS:
             return None
-        if self._ridge_inverse is None or self._ridge_inverse.shape[0] != n_docs:
-            self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
-                                                        self.post_weight, n_docs))
+        self.prepare()
         sims = _similarities(self.post_ptr, self.post_doc, self.post_weight, n_docs, ids,
                              vals)
         return ridge.tag_scores(self._ridge_inverse, sims, self.doc_tag_ptr, self.doc_tags,

@@ -25,6 +25,12 @@ def wants_suggestions(request) -> bool:
     return request.method == "POST" and (SUGGEST in request.POST or ACCEPT in request.POST)
 
 
+def warm_up() -> None:
+    """The dataset form is open: the suggestion model gets ready in the background while
+    the producer types (`services.warm_up`)."""
+    services.warm_up()
+
+
 def posted_values(form_class: type[forms.Form], post: QueryDict) -> dict:
     """The posted values as a form's `initial` (lists for multiple choices)."""
     values = {}

@@ -6,7 +6,9 @@ Nothing is stored: the text is read, scored against the shipped model
 """
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +21,8 @@ from datasud.catalog.importers.themes import default_matcher
 
 from . import places
 from .model import SuggestionModel
+
+logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "suggestions-model.npz"
 MAX_TAGS = 10
@@ -63,6 +67,50 @@ def current_model() -> SuggestionModel:
     except (OSError, ValueError, KeyError) as exc:
         raise SuggestionsUnavailable(
             f"Le modèle de suggestions est indisponible ({path.name}) : {exc}") from exc
+
+
+def prepared_model() -> SuggestionModel:
+    """`current_model` with what it computes on first use done (`SuggestionModel.prepare`),
+    one thread at a time: two first requests do not compute it twice, and a request that
+    comes while `warm_up` works waits for it rather than starting over."""
+    with _prepare_lock:  # a moment once the model is ready
+        model = current_model()
+        model.prepare()
+    return model
+
+
+def warm_up() -> bool:
+    """Load and prepare the model in a background thread, unless it is ready or being
+    prepared; True when a thread was started. Called as a web process starts and when a
+    producer opens the dataset form: the first suggestion of a process would otherwise
+    wait about two seconds (reading the model file, the ridge regression's inverse).
+    `settings.SUGGESTIONS_WARM_UP` off (the tests): the first suggestion prepares it."""
+    global _warming
+    if not settings.SUGGESTIONS_WARM_UP:
+        return False
+    with _warm_up_lock:
+        if _warming or (current_model.cache_info().currsize and current_model().prepared):
+            return False
+        _warming = True
+    threading.Thread(target=_warm, name="suggestions-warm-up", daemon=True).start()
+    return True
+
+
+def _warm() -> None:
+    global _warming
+    try:
+        prepared_model()
+    except SuggestionsUnavailable:
+        logger.warning("Modèle de suggestions indisponible : les suggestions le diront.")
+    except Exception:  # noqa: BLE001 - logged; the next real request reports it
+        logger.exception("Le modèle de suggestions n'a pas pu être préparé à l'avance.")
+    finally:
+        _warming = False
+
+
+_prepare_lock = threading.Lock()
+_warm_up_lock = threading.Lock()
+_warming = False
 
 
 def _key(name: str) -> str:
@@ -162,7 +210,7 @@ def suggest(title: str, description: str = "", columns: list[Column] | None = No
     loaded table, optional; `organisation`: the producer's slug, optional (the tags it
     gives its other datasets weigh in, and its usual tags are listed apart:
     `producer_tags`). Raises SuggestionsUnavailable without a model."""
-    model = current_model()
+    model = prepared_model()
     columns = columns or []
     extra = _columns_text(columns)
     ids, vals, _words = model.vectorise(title, description, extra)

@@ -53,6 +53,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         form, panel = suggestions.form_with_suggestions(request, DatasetForm, user=request.user)
         return render(request, "catalog/dataset_form.html",
                       {"form": form, "dataset": None, "suggestions": panel})
+    suggestions.warm_up()
     form = DatasetForm(_posted(request), user=request.user,
                        initial={"organisation": request.GET.get("organisation")})
     if form.is_valid():
@@ -94,6 +95,7 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
                                                         dataset=dataset)
         return render(request, "catalog/dataset_form.html",
                       {**context, "form": form, "suggestions": panel})
+    suggestions.warm_up()
     form = DatasetForm(_posted(request), user=request.user, dataset=dataset)
     if form.is_valid():
         try:
