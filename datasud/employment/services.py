@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from django import db
 from django.conf import settings
 
 from datasud.datastore.models import Load
+from datasud.warmup import WarmUp
 
 from .engine import Engine
 from .referentials import FILES
@@ -16,7 +16,6 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _engine: Engine | None = None
 _version: tuple | None = None
-_warming = False
 
 
 def referential_version() -> tuple:
@@ -47,26 +46,14 @@ def warm_up() -> bool:
     types their job while the engine (3-5 s to build) gets ready, instead of waiting for it
     after submitting. A failure (referentials not loaded) is logged; the request that
     needs the engine then gets the usual error."""
-    global _warming
-    if _engine is not None or not settings.EMPLOYMENT_WARM_UP:
-        return False
-    with _lock:
-        if _engine is not None or _warming:
-            return False
-        _warming = True
-    threading.Thread(target=_warm, name="employment-warm-up", daemon=True).start()
-    return True
+    return _warm_up.start()
 
 
-def _warm() -> None:
-    global _warming
-    try:
-        current_engine()
-    except Exception:  # noqa: BLE001 - logged; the next real request reports it
-        logger.exception("Le moteur du diagnostic n'a pas pu être préparé à l'avance.")
-    finally:
-        _warming = False
-        db.connections.close_all()  # this thread's own connections
+_warm_up = WarmUp("employment-warm-up", prepare=lambda: current_engine(),
+                  ready=lambda: _engine is not None,
+                  enabled=lambda: settings.EMPLOYMENT_WARM_UP,
+                  failure="Le moteur du diagnostic n'a pas pu être préparé à l'avance.",
+                  logger=logger)
 
 
 def trainings_for(engine: Engine, gap: dict, commune: str | None = None, top: int = 10) -> dict:

@@ -18,6 +18,7 @@ from django.db import DatabaseError
 from django.db.models import Count
 
 from datasud.catalog.importers.themes import default_matcher
+from datasud.warmup import WarmUp
 
 from . import places
 from .model import SuggestionModel
@@ -85,32 +86,22 @@ def warm_up() -> bool:
     producer opens the dataset form: the first suggestion of a process would otherwise
     wait about two seconds (reading the model file, the ridge regression's inverse).
     `settings.SUGGESTIONS_WARM_UP` off (the tests): the first suggestion prepares it."""
-    global _warming
-    if not settings.SUGGESTIONS_WARM_UP:
-        return False
-    with _warm_up_lock:
-        if _warming or (current_model.cache_info().currsize and current_model().prepared):
-            return False
-        _warming = True
-    threading.Thread(target=_warm, name="suggestions-warm-up", daemon=True).start()
-    return True
+    return _warm_up.start()
 
 
-def _warm() -> None:
-    global _warming
+def _prepared_or_absent() -> None:
     try:
         prepared_model()
     except SuggestionsUnavailable:
         logger.warning("Modèle de suggestions indisponible : les suggestions le diront.")
-    except Exception:  # noqa: BLE001 - logged; the next real request reports it
-        logger.exception("Le modèle de suggestions n'a pas pu être préparé à l'avance.")
-    finally:
-        _warming = False
 
 
 _prepare_lock = threading.Lock()
-_warm_up_lock = threading.Lock()
-_warming = False
+_warm_up = WarmUp(
+    "suggestions-warm-up", prepare=lambda: _prepared_or_absent(),
+    ready=lambda: bool(current_model.cache_info().currsize) and current_model().prepared,
+    enabled=lambda: settings.SUGGESTIONS_WARM_UP,
+    failure="Le modèle de suggestions n'a pas pu être préparé à l'avance.", logger=logger)
 
 
 def _key(name: str) -> str:
