@@ -70,7 +70,7 @@ def fold_rows(train, models, cache: Path, anonymous: bool = False
     path = cache / f"evidence-{len(ranking.FEATURES)}{'-anonymous' if anonymous else ''}.npz"
     if path.exists():
         with np.load(path) as data:
-            return [{key: data[f"{k}_{key}"] for key in ("x", "y", "groups", "truth", "names")}
+            return [{key: data[f"{k}_{key}"] for key in FOLD_ARRAYS}
                     for k in range(len(models))]
     folds = []
     for held, inner in models:
@@ -80,10 +80,27 @@ def fold_rows(train, models, cache: Path, anonymous: bool = False
         folds.append({"x": np.concatenate(rows), "y": np.concatenate(labels),
                       "names": np.concatenate(names).astype(str),
                       "groups": np.array([row.shape[0] for row in rows]),
-                      "truth": np.array([len(r.tags) for r in records])})
+                      "truth": np.array([len(r.tags) for r in records]),
+                      # Each dataset's producer ("" in the anonymous rows).
+                      "producers": np.array(["" if anonymous else r.organisation
+                                             for r in records]).astype(str)})
     np.savez(path, **{f"{k}_{key}": value for k, fold in enumerate(folds)
                       for key, value in fold.items()})
     return folds
+
+
+FOLD_ARRAYS = ("x", "y", "groups", "truth", "names", "producers")
+
+
+def _pair_counts(fold: dict) -> dict:
+    """`ranking.producer_hit_counts` of a fold's rows."""
+    bounds = np.cumsum(fold["groups"])[:-1]
+    return ranking.producer_hit_counts(np.split(fold["names"], bounds),
+                                       np.split(fold["y"], bounds), fold["producers"].tolist())
+
+
+def _row_producers(fold: dict, keep: np.ndarray) -> np.ndarray:
+    return np.repeat(fold["producers"], fold["groups"])[keep].astype(object)
 
 
 def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
@@ -116,6 +133,7 @@ def cv_scores(folds, dropped: tuple[str, ...] = (),
     on the rows with the producer. P@5, P@5 capped, R@5 over the folds."""
     zero = [ranking.FEATURES.index(name) for name in dropped]
     counts = [ranking.hit_counts([fold["names"]], [fold["y"]]) for fold in folds]
+    pairs = [_pair_counts(fold) for fold in folds]
     prepared = []
     for fold in folds:
         x, y, groups = fold["x"].copy(), fold["y"], fold["groups"]
@@ -128,6 +146,7 @@ def cv_scores(folds, dropped: tuple[str, ...] = (),
     p = pc = r = 0.0
     n = 0
     hit_rate = "hit_rate" not in dropped
+    producer_hit = "producer_hit_rate" not in dropped
     for k, (x_k, y_k, _groups_k, group_of_k, truth, _keep) in enumerate(prepared):
         others = [e for j, e in enumerate(prepared) if j != k]
         if hit_rate:  # as `training._train_ranker` does, within the folds other than k
@@ -135,8 +154,16 @@ def cv_scores(folds, dropped: tuple[str, ...] = (),
             for j, e in zip(inside, others, strict=True):
                 ranking.set_hit_rates(e[0], folds[j]["names"][e[5]], training._merge_counts(
                     counts[i] for i in inside if i != j))
+                if producer_hit:
+                    ranking.set_producer_hit_rates(
+                        e[0], folds[j]["names"][e[5]], _row_producers(folds[j], e[5]),
+                        training._merge_counts(pairs[i] for i in inside if i != j))
             ranking.set_hit_rates(x_k, folds[k]["names"][prepared[k][5]],
                                   training._merge_counts(counts[i] for i in inside))
+            if producer_hit:
+                ranking.set_producer_hit_rates(
+                    x_k, folds[k]["names"][prepared[k][5]], _row_producers(folds[k], _keep),
+                    training._merge_counts(pairs[i] for i in inside))
         fit_parts = [(e[0], e[1], e[2]) for e in others]
         if anonymous is not None:
             inside = [j for j in range(len(folds)) if j != k]
@@ -149,6 +176,9 @@ def cv_scores(folds, dropped: tuple[str, ...] = (),
                 if hit_rate:
                     ranking.set_hit_rates(x, rows["names"], training._merge_counts(
                         counts[i] for i in inside if i != j))
+                    if producer_hit:  # no producer in these rows: the tag's own rate
+                        ranking.set_producer_hit_rates(
+                            x, rows["names"], np.full(x.shape[0], "", dtype=object), {})
                 fit_parts.append((x[keep], rows["y"][keep],
                                   np.bincount(group_of, minlength=rows["groups"].size)))
         x_fit, y_fit = np.concatenate([e[0] for e in fit_parts]), np.concatenate(
@@ -186,6 +216,9 @@ GROUPS = {
     "national": ("nat_knn", "nat_max_sim", "nat_top1", "nat_carriers", "nat_sim1"),
     # The fifth round: kernel ridge regression of the tags (`ridge.py`).
     "ridge": ("ridge", "ridge_rank", "ridge_rel"),
+    # The sixth round: the tags' hit rates per producer.
+    "producerhit": ("producer_hit_rate", "producer_candidacies"),
+    "habits": ("producer_tags_mean", "producer_datasets"),
 }
 
 

@@ -380,23 +380,32 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
     """Cross-validation: for each fold of `datasud`, a model trained on the other folds
     (+ national) gives the evidence of the fold's candidate tags, labelled by the tags the
     producers actually gave; the ranker learns from all folds at once."""
-    evidence, anonymous = [], []
+    evidence, anonymous, producers = [], [], []
     for part, held in enumerate(fold_parts(len(datasud), folds)):
         inner = fold_model(datasud, held, national, national_analysed, weights, matcher,
                            net_epochs if model.net_emb is not None else 0)
         evidence.append(fold_evidence(inner, [datasud[i] for i in held]))
         anonymous.append(fold_evidence(inner, [datasud[i] for i in held], anonymous=True))
+        producers.append([datasud[i].organisation for i in held if datasud[i].tags])
         say(f"ordonnateur : pli {part + 1}/{folds}")
     # The tags' hit rates: each fold's rows read those of the other folds (a row never
     # sees its own label); the model keeps those of every fold.
+    # Likewise per producer (the anonymous rows have none).
     counts = [ranking.hit_counts(names, labels) for _rows, labels, names in evidence]
+    pair_counts = [ranking.producer_hit_counts(names, labels, producers[k])
+                   for k, (_rows, labels, names) in enumerate(evidence)]
     for k, fold_parts_k in enumerate(zip(evidence, anonymous, strict=True)):
         others = _merge_counts(c for j, c in enumerate(counts) if j != k)
-        for rows, _labels, names in fold_parts_k:
-            for row, name in zip(rows, names, strict=True):
+        other_pairs = _merge_counts(c for j, c in enumerate(pair_counts) if j != k)
+        for hidden, (rows, _labels, names) in enumerate(fold_parts_k):
+            row_producers = [""] * len(rows) if hidden else producers[k]
+            for row, name, producer in zip(rows, names, row_producers, strict=True):
                 ranking.set_hit_rates(row, name, others)
+                ranking.set_producer_hit_rates(
+                    row, name, np.full(row.shape[0], producer, dtype=object), other_pairs)
     model.tag_hit_rate, model.tag_candidacies = ranking.hit_rates(_merge_counts(counts),
                                                                    model.tags)
+    model.set_producer_hits(_merge_counts(pair_counts))
     # The ranker also learns from each dataset as if its producer were not given: the
     # organisation is optional in the API, and trees would otherwise read "no producer's
     # share" as "a tag its producer never uses".
@@ -407,8 +416,9 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
                            np.array([row.shape[0] for row in rows]), **RANKER_TREES)
 
 
-def _merge_counts(parts) -> dict[str, list[float]]:
-    merged: dict[str, list[float]] = {}
+def _merge_counts(parts) -> dict:
+    """The sum of `hit_counts` (or `producer_hit_counts`) dictionaries."""
+    merged: dict = {}
     for counts in parts:
         for tag, (given, seen) in counts.items():
             total = merged.setdefault(tag, [0.0, 0.0])
