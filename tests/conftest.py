@@ -53,6 +53,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # Every test starts in the platform's language: a request or a test that switched this
+    # thread to English must not decide the language of the next test in the same worker.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Uploaded files of one test never land in the developer's var/ nor in another test.
     settings.MEDIA_ROOT = tmp_path / "media"
