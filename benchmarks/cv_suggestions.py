@@ -93,9 +93,9 @@ FOLD_ARRAYS = ("x", "y", "groups", "truth", "names", "producers")
 
 
 def _pair_counts(fold: dict) -> dict:
-    """`ranking.producer_hit_counts` of a fold's rows."""
+    """`ranking.hit_counts` per producer of a fold's rows."""
     bounds = np.cumsum(fold["groups"])[:-1]
-    return ranking.producer_hit_counts(np.split(fold["names"], bounds),
+    return ranking.hit_counts(np.split(fold["names"], bounds),
                                        np.split(fold["y"], bounds), fold["producers"].tolist())
 
 

@@ -120,7 +120,7 @@ class SuggestionModel:
     tag_candidacies: np.ndarray | None = None  # float32 [T]
     # Per producer (index in `producers`), the tags that were its datasets' candidates in
     # the ranker's cross-validation: how often given, how often candidates
-    # (`ranking.producer_hit_counts`); producer p's in [ptr[p]:ptr[p+1]], by tag id.
+    # (`ranking.hit_counts` per producer); producer p's in [ptr[p]:ptr[p+1]], by tag id.
     producer_hit_ptr: np.ndarray | None = None    # int32 [P+1]
     producer_hit_tag: np.ndarray | None = None    # int32
     producer_hit_given: np.ndarray | None = None  # float32
@@ -248,7 +248,7 @@ class SuggestionModel:
                                 len(self.tags))
 
     def set_producer_hits(self, counts: dict[tuple[str, str], list[float]]) -> None:
-        """Keep `ranking.producer_hit_counts` (producer slug, tag name) of the ranker's
+        """Keep `ranking.hit_counts` per producer (producer slug, tag name) of the ranker's
         cross-validation; pairs of an unknown producer or tag are left out."""
         rows = sorted((self.producer_index[p], self.tag_index[t], g, n)
                       for (p, t), (g, n) in counts.items()

@@ -314,13 +314,19 @@ def _set_features(model, x: np.ndarray, docs: np.ndarray, votes: np.ndarray,
     x[:, 35] = np.bincount(pos, minlength=n) / max(1, docs.size)
 
 
-def hit_counts(names: list[np.ndarray], labels: list[np.ndarray]) -> dict[str, list[float]]:
+def hit_counts(names: list[np.ndarray], labels: list[np.ndarray],
+               producers: list[str] | None = None) -> dict:
     """Per tag name: [times given, times a candidate] over candidate rows (`names` and
-    `labels` per dataset)."""
-    counts: dict[str, list[float]] = {}
-    for tags, given in zip(names, labels, strict=True):
+    `labels` per dataset). With `producers` (each dataset's producer slug): per
+    (producer, tag name) instead, a dataset without producer left out."""
+    counts: dict = {}
+    for k, (tags, given) in enumerate(zip(names, labels, strict=True)):
+        producer = producers[k] if producers is not None else None
+        if producer == "":
+            continue
         for tag, label in zip(tags.tolist(), given.tolist(), strict=True):
-            count = counts.setdefault(tag, [0.0, 0.0])
+            count = counts.setdefault(tag if producer is None else (producer, tag),
+                                      [0.0, 0.0])
             count[0] += label
             count[1] += 1
     return counts
@@ -341,31 +347,15 @@ def hit_rates(counts: dict[str, list[float]], tags: list[str]) -> tuple[np.ndarr
     return rate, candidacies
 
 
-def producer_hit_counts(names: list[np.ndarray], labels: list[np.ndarray],
-                        producers: list[str]) -> dict[tuple[str, str], list[float]]:
-    """Per (producer, tag name): [times given, times a candidate] over the candidate rows
-    of datasets (`names`, `labels` per dataset, `producers` their producers' slugs; a
-    dataset without one is left out)."""
-    counts: dict[tuple[str, str], list[float]] = {}
-    for tags, given, producer in zip(names, labels, producers, strict=True):
-        if not producer:
-            continue
-        for tag, label in zip(tags.tolist(), given.tolist(), strict=True):
-            count = counts.setdefault((producer, tag), [0.0, 0.0])
-            count[0] += label
-            count[1] += 1
-    return counts
-
-
 def set_producer_hit_rates(rows: np.ndarray, names: np.ndarray, producers: np.ndarray,
                            counts: dict[tuple[str, str], list[float]]) -> None:
     """Fill the producer hit-rate evidence of candidate `rows` (tag `names`, each row's
-    producer slug in `producers`, "" unknown) from `producer_hit_counts`; their
+    producer slug in `producers`, "" unknown) from `hit_counts` per producer; their
     `hit_rate` column must be filled already (`set_hit_rates`): it is the prior."""
     pairs = [counts.get((p, t), (0.0, 0.0)) if p else (0.0, 0.0)
              for p, t in zip(producers.tolist(), names.tolist(), strict=True)]
-    given = np.array([g for g, _s in pairs], np.float64).reshape(-1)
-    seen = np.array([s for _g, s in pairs], np.float64).reshape(-1)
+    given = np.array([g for g, _s in pairs], np.float64)
+    seen = np.array([s for _g, s in pairs], np.float64)
     _fill_producer_hit_rates(rows, given, seen)
 
 

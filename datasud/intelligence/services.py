@@ -90,13 +90,20 @@ def warm_up() -> bool:
 
 
 def _prepared_or_absent() -> None:
+    """A missing model is looked for again at the next warm-up (`train_suggestions` may
+    have written it since), but said once per process: every opening of the form would
+    otherwise log the same warning."""
+    global _absence_reported
     try:
         prepared_model()
     except SuggestionsUnavailable:
-        logger.warning("Modèle de suggestions indisponible : les suggestions le diront.")
+        if not _absence_reported:
+            _absence_reported = True
+            logger.warning("Modèle de suggestions indisponible : les suggestions le diront.")
 
 
 _prepare_lock = threading.Lock()
+_absence_reported = False
 _warm_up = WarmUp(
     "suggestions-warm-up", prepare=lambda: _prepared_or_absent(),
     ready=lambda: bool(current_model.cache_info().currsize) and current_model().prepared,

@@ -394,7 +394,7 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
     # sees its own label); the model keeps those of every fold.
     # Likewise per producer (the anonymous rows have none).
     counts = [ranking.hit_counts(names, labels) for _rows, labels, names in evidence]
-    pair_counts = [ranking.producer_hit_counts(names, labels, producers[k])
+    pair_counts = [ranking.hit_counts(names, labels, producers[k])
                    for k, (_rows, labels, names) in enumerate(evidence)]
     for k, fold_parts_k in enumerate(zip(evidence, anonymous, strict=True)):
         others = _merge_counts(c for j, c in enumerate(counts) if j != k)
@@ -419,7 +419,7 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
 
 
 def _merge_counts(parts) -> dict:
-    """The sum of `hit_counts` (or `producer_hit_counts`) dictionaries."""
+    """The sum of `ranking.hit_counts` dictionaries (per tag or per producer and tag)."""
     merged: dict = {}
     for counts in parts:
         for tag, (given, seen) in counts.items():

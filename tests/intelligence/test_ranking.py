@@ -159,7 +159,7 @@ def test_producer_hit_counts_are_smoothed_towards_the_tag_s_own_rate():
     names = [np.array(["velo", "parc"], dtype=object), np.array(["velo"], dtype=object),
              np.array(["velo", "parc"], dtype=object)]
     labels = [np.array([1.0, 0.0]), np.array([1.0]), np.array([0.0, 1.0])]
-    counts = ranking.producer_hit_counts(names, labels, ["gap", "gap", ""])
+    counts = ranking.hit_counts(names, labels, ["gap", "gap", ""])
     assert counts == {("gap", "velo"): [2.0, 2.0], ("gap", "parc"): [0.0, 1.0]}
     rows = np.zeros((3, ranking.N_FEATURES))
     rows[:, ranking.FEATURES.index("hit_rate")] = 0.5
