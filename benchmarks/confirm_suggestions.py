@@ -12,7 +12,9 @@ fold, `training.train` on the other folds (+ the national datasets that are not 
 the fold's, `training.twin_key`), then the fold's tags ranked by `model.tag_scores`, the
 producer given. Prints P@5, P@5 capped and R@5, and writes each dataset's hits to
 `--cache` so that two runs can be compared dataset by dataset (`--compare`: the mean
-paired difference and its standard error).
+paired difference and its standard error). `--drop group,...`: the ranker learns without
+those evidence groups of `cv_suggestions.GROUPS` (columns set to 0 before fitting, so
+that no tree splits on them); `--tree name=value,...`: other arguments of the trees.
 """
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from datasud.intelligence import training  # noqa: E402
+from benchmarks.cv_suggestions import GROUPS  # noqa: E402
+from datasud.intelligence import ranking, training, trees  # noqa: E402
 
 OUTER_FOLDS = 4
 
@@ -81,12 +84,28 @@ def compare(first: dict[str, int], second: dict[str, int]) -> str:
     return f"{mean:+.4f} ± {math.sqrt(var / len(diffs)):.4f} (paired, {len(diffs)} datasets)"
 
 
+def ablate(dropped: list[str], tree_args: dict) -> None:
+    """Make `training.train` fit its ranker without the evidence groups `dropped` and
+    with `tree_args` (a change of this process only)."""
+    columns = [ranking.FEATURES.index(f) for group in dropped for f in GROUPS[group]]
+    fit = trees.fit_trees
+
+    def fit_without(x, y, groups, **kwargs):
+        x = x.copy()
+        x[:, columns] = 0.0
+        return fit(x, y, groups, **{**kwargs, **tree_args})
+
+    training.trees.fit_trees = fit_without
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data/catalog"))
     parser.add_argument("--cache", type=Path, default=Path("/tmp/suggestions-confirm"))
     parser.add_argument("--seed", type=int, default=11, help="seed of this script's folds")
     parser.add_argument("--ranker-folds", type=int, default=training.RANKER_FOLDS)
+    parser.add_argument("--drop", default="", help="evidence groups left out, comma-separated")
+    parser.add_argument("--tree", default="", help="tree arguments: depth=5,trees=300")
     parser.add_argument("--name", default="", help="name of the run (default: from options)")
     parser.add_argument("--compare", nargs=2, metavar="RUN",
                         help="compare two runs already written to --cache, and stop")
@@ -97,11 +116,21 @@ def main() -> None:
                          for name in args.compare)
         print(f"{args.compare[1]} - {args.compare[0]}: P@5 {compare(first, second)}")
         return
+    dropped = [g for g in args.drop.split(",") if g]
+    unknown = set(dropped) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown evidence groups {sorted(unknown)}: {', '.join(GROUPS)}")
+    tree_args = {k: float(v) if "." in v else int(v) for k, _eq, v in
+                 (pair.partition("=") for pair in args.tree.split(",") if pair)}
+    if dropped or tree_args:
+        ablate(dropped, tree_args)
     datasud = list(training.read_records(args.data / "datasud-datasets.csv"))
     train, _held_out = training.split_by_dataset(datasud)  # the held-out part stays unread
     del _held_out
     national = list(training.read_records(args.data / "datagouv-sample-60k.csv.gz"))
-    name = args.name or f"seed{args.seed}-rankerfolds{args.ranker_folds}"
+    name = args.name or "-".join([f"seed{args.seed}", f"rankerfolds{args.ranker_folds}",
+                                  *(f"no{g}" for g in dropped),
+                                  *(f"{k}{v}" for k, v in tree_args.items())])
     hits = run(train, national, args.seed, args.ranker_folds)
     (args.cache / f"{name}.json").write_text(json.dumps(hits))
     report(name, hits, {r.id: len(r.tags) for r in train if r.tags})
