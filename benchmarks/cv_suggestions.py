@@ -83,14 +83,7 @@ def fold_rows(train, models, cache: Path, anonymous: bool = False
     return folds
 
 
-FOLD_ARRAYS = ("x", "y", "groups", "truth", "names", "producers")
-
-
-def _pair_counts(fold: dict) -> dict:
-    """`ranking.hit_counts` per producer of a fold's rows."""
-    bounds = np.cumsum(fold["groups"])[:-1]
-    return ranking.hit_counts(np.split(fold["names"], bounds), np.split(fold["y"], bounds),
-                              fold["producers"].tolist())
+FOLD_ARRAYS = ("x", "y", "groups", "truth", "names")
 
 
 def pair_rows(train, national, cache: Path) -> dict[tuple[int, int], dict]:
@@ -133,10 +126,7 @@ def _evidence(train, held: list[int], inner: SuggestionModel, anonymous: bool) -
     return {"x": np.concatenate(rows), "y": np.concatenate(labels),
             "names": np.concatenate(names).astype(str),
             "groups": np.array([row.shape[0] for row in rows]),
-            "truth": np.array([len(r.tags) for r in records]),
-            # Each dataset's producer ("" in the anonymous rows).
-            "producers": np.array(["" if anonymous else r.organisation
-                                   for r in records]).astype(str)}
+            "truth": np.array([len(r.tags) for r in records])}
 
 
 def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
@@ -155,14 +145,12 @@ def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
     return keep
 
 
-def _prepared(fold: dict, zero: list[int], sources: tuple[str, ...], tag_counts: dict,
-              producer_counts: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prepared(fold: dict, zero: list[int], sources: tuple[str, ...], tag_counts: dict
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A fold's kept candidate rows (x, y, dataset of each row), the hit rates filled from
     counts of other folds, the `zero` columns set to 0."""
     x = fold["x"].copy()
     ranking.set_hit_rates(x, fold["names"], tag_counts)
-    producers = np.repeat(fold["producers"], fold["groups"]).astype(object)
-    ranking.set_producer_hit_rates(x, fold["names"], producers, producer_counts)
     x[:, zero] = 0.0
     keep = _proposed(fold["x"], sources)
     group_of = np.repeat(np.arange(fold["groups"].size), fold["groups"])
@@ -194,14 +182,11 @@ def cv_scores(folds, ranker_rows, dropped: tuple[str, ...] = (),
         rows = {j: ranker_rows(k, j) for j in inside}
         counts = {j: ranking.hit_counts([rows[j][0]["names"]], [rows[j][0]["y"]])
                   for j in inside}
-        pairs = {j: _pair_counts(rows[j][0]) for j in inside}
         fit_parts = []
         for j in inside:
             tag_counts = training._merge_counts(counts[i] for i in inside if i != j)
-            producer_counts = training._merge_counts(pairs[i] for i in inside if i != j)
             for part in rows[j][:2 if anonymous else 1]:
-                x, y, group_of = _prepared(part, zero, new_sources, tag_counts,
-                                           producer_counts)
+                x, y, group_of = _prepared(part, zero, new_sources, tag_counts)
                 fit_parts.append((x, y, np.bincount(group_of,
                                                     minlength=part["groups"].size)))
         x_fit, y_fit, groups_fit = (np.concatenate([e[i] for e in fit_parts])
@@ -212,8 +197,7 @@ def cv_scores(folds, ranker_rows, dropped: tuple[str, ...] = (),
         else:
             fitted = trees.fit_trees(x_fit, y_fit, groups_fit, objective=ranker, **fit)
         x_k, y_k, group_of_k = _prepared(fold, zero, new_sources,
-                                         training._merge_counts(counts.values()),
-                                         training._merge_counts(pairs.values()))
+                                         training._merge_counts(counts.values()))
         truth = fold["truth"]
         scores = fitted.probabilities(x_k)
         # Best first within each record: by record, then by decreasing score.
@@ -242,9 +226,6 @@ GROUPS = {
     "national": ("nat_knn", "nat_max_sim", "nat_top1", "nat_carriers", "nat_sim1"),
     # The fifth round: kernel ridge regression of the tags (`ridge.py`).
     "ridge": ("ridge", "ridge_rank", "ridge_rel"),
-    # The sixth round: the tags' hit rates per producer.
-    "producerhit": ("producer_hit_rate", "producer_candidacies"),
-    "habits": ("producer_tags_mean", "producer_datasets"),
 }
 
 

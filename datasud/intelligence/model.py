@@ -118,13 +118,6 @@ class SuggestionModel:
     tag_title_precision: np.ndarray | None = None  # float32 [T], when the words are in a title
     tag_hit_rate: np.ndarray | None = None  # float32 [T], `ranking.hit_rates`
     tag_candidacies: np.ndarray | None = None  # float32 [T]
-    # Per producer (index in `producers`), the tags that were its datasets' candidates in
-    # the ranker's cross-validation: how often given, how often candidates
-    # (`ranking.hit_counts` per producer); producer p's in [ptr[p]:ptr[p+1]], by tag id.
-    producer_hit_ptr: np.ndarray | None = None    # int32 [P+1]
-    producer_hit_tag: np.ndarray | None = None    # int32
-    producer_hit_given: np.ndarray | None = None  # float32
-    producer_hit_seen: np.ndarray | None = None   # float32
     net_row: np.ndarray | None = None     # int32 [F]: the feature's embedding row, -1 none
     net_emb: np.ndarray | None = None     # float16 [R, tagnet.DIM]
     net_tags: np.ndarray | None = None    # int32 [N]: the tags the network knows
@@ -175,22 +168,12 @@ class SuggestionModel:
                              strict=True)], np.int64)
         self.producer_index = {slug: i for i, slug in enumerate(self.producers)}
         self.producer_docs = np.zeros(len(self.producers), np.int64)
-        # Per producer: its indexed datasets carrying tags, and their tags in all.
-        self.producer_tagged = np.zeros(len(self.producers), np.int64)
-        self.producer_tag_total = np.zeros(len(self.producers), np.int64)
         # Per producer: its tags, most used first, and on how many of its datasets.
         self.producer_tags: list[tuple[np.ndarray, np.ndarray]] = []
         if self.doc_producer is not None and self.producers:
             tag_producer = self.doc_producer[doc_of_tag].astype(np.int64)
             self.producer_docs = np.bincount(self.doc_producer[self.doc_producer >= 0],
                                              minlength=len(self.producers))
-            tag_counts = np.diff(self.doc_tag_ptr)
-            known = self.doc_producer >= 0
-            self.producer_tagged = np.bincount(self.doc_producer[known & (tag_counts > 0)],
-                                               minlength=len(self.producers))
-            self.producer_tag_total = np.bincount(self.doc_producer[known],
-                                                  weights=tag_counts[known],
-                                                  minlength=len(self.producers))
             for p in range(len(self.producers)):
                 tags, counts = np.unique(self.doc_tags[tag_producer == p], return_counts=True)
                 order = np.lexsort((tags, -counts))
@@ -246,35 +229,6 @@ class SuggestionModel:
                              vals)
         return ridge.tag_scores(self._ridge_inverse, sims, self.doc_tag_ptr, self.doc_tags,
                                 len(self.tags))
-
-    def set_producer_hits(self, counts: dict[tuple[str, str], list[float]]) -> None:
-        """Keep `ranking.hit_counts` per producer (producer slug, tag name) of the ranker's
-        cross-validation; pairs of an unknown producer or tag are left out."""
-        rows = sorted((self.producer_index[p], self.tag_index[t], g, n)
-                      for (p, t), (g, n) in counts.items()
-                      if p in self.producer_index and t in self.tag_index)
-        producers = np.array([r[0] for r in rows], np.int64)
-        self.producer_hit_ptr = np.searchsorted(
-            producers, np.arange(len(self.producers) + 1)).astype(np.int32)
-        self.producer_hit_tag = np.array([r[1] for r in rows], np.int32)
-        self.producer_hit_given = np.array([r[2] for r in rows], np.float32)
-        self.producer_hit_seen = np.array([r[3] for r in rows], np.float32)
-
-    def producer_hits(self, producer: int, tags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(times given, times a candidate) of each of `tags` (sorted tag ids) for the
-        datasets of `producer` (index in `producers`, -1 unknown) in the ranker's
-        cross-validation; zeros when unknown."""
-        given, seen = np.zeros(tags.size), np.zeros(tags.size)
-        if producer < 0 or self.producer_hit_ptr is None or (
-                producer + 1 >= self.producer_hit_ptr.size):
-            return given, seen
-        a, b = int(self.producer_hit_ptr[producer]), int(self.producer_hit_ptr[producer + 1])
-        known = self.producer_hit_tag[a:b]
-        pos = np.searchsorted(known, tags)
-        found = (pos < known.size) & (known[np.minimum(pos, known.size - 1)] == tags)
-        given[found] = self.producer_hit_given[a:b][pos[found]]
-        seen[found] = self.producer_hit_seen[a:b][pos[found]]
-        return given, seen
 
     def national_neighbours(self, ids: np.ndarray, vals: np.ndarray
                             ) -> tuple[np.ndarray, np.ndarray]:
@@ -428,9 +382,8 @@ class SuggestionModel:
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
     _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
                  "net_bias", "doc_producer", "doc_template", "tag_hit_rate",
-                 "tag_candidacies", "producer_hit_ptr", "producer_hit_tag",
-                 "producer_hit_given", "producer_hit_seen", "nat_post_ptr", "nat_post_doc",
-                 "nat_post_weight", "nat_tag_ptr", "nat_tags")
+                 "tag_candidacies", "nat_post_ptr", "nat_post_doc", "nat_post_weight",
+                 "nat_tag_ptr", "nat_tags")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,

@@ -74,15 +74,6 @@ FEATURES = (
     "ridge",  # its score
     "ridge_rank",  # 1 / (1 + rank among every tag's ridge score)
     "ridge_rel",  # its score over the best tag's
-    # What the tag became when it was a candidate for a dataset of the same producer
-    # (cross-validation folds, like `hit_rate`): `france` given on every dataset of one
-    # agglomeration, `pnr` on half of the parks' datasets, `parc` on none.
-    "producer_hit_rate",  # share of those candidacies where it was given (smoothed)
-    "producer_candidacies",  # how often it was such a candidate (log)
-    # The producer's habits (the same for all candidates of a text; the trees read the
-    # other evidence differently for a producer that gives 2 tags and one that gives 10):
-    "producer_tags_mean",  # its indexed datasets' mean number of tags (/ 10)
-    "producer_datasets",  # how many of them carry tags (log)
 )
 N_FEATURES = len(FEATURES)
 MAX_ASSOC_CANDIDATES = 60
@@ -90,9 +81,6 @@ MAX_ASSOC_CANDIDATES = 60
 # training-CV P@5 (0.7720 -> 0.7696), so the plain logistic loss is used.
 LISTWISE = 0.0
 HIT_RATE_PRIOR = 10.0  # candidacies of the mean hit rate added to each tag's own
-# Candidacies of the tag's own hit rate added to its rate for one producer (training CV:
-# 0.5 / 1 / 2 / 5 / 15 alike, P@5 0.7874-0.7885).
-PRODUCER_HIT_RATE_PRIOR = 2.0
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 RIDGE_CANDIDATES = 10  # the best tags of the ridge regression are candidates
@@ -218,11 +206,6 @@ def candidate_features(
     x[:, 12] = x[:, 1] * gap
     x[:, 13] = x[:, 7] * gap
     x[:, 14] = x[:, 9] * gap
-    if producer >= 0 and producer < model.producer_tagged.size and model.producer_tagged[
-            producer]:
-        tagged = float(model.producer_tagged[producer])
-        x[:, 47] = float(model.producer_tag_total[producer]) / tagged / 10.0
-        x[:, 48] = math.log1p(tagged) / math.log(1000.0)
     if producer_docs:
         pos = np.searchsorted(candidates, producer_tags)
         inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == producer_tags)
@@ -239,8 +222,6 @@ def candidate_features(
     if model.tag_hit_rate is not None:
         x[:, 29] = model.tag_hit_rate[candidates]
         x[:, 30] = model.tag_candidacies[candidates]
-        given, seen = model.producer_hits(producer, candidates)
-        _fill_producer_hit_rates(x, given, seen)
     if net is not None:
         x[:, 27] = model.cooccurrence(int(candidates[np.argmax(net[candidates])]), candidates)
         p = net[candidates].astype(np.float64)
@@ -314,19 +295,13 @@ def _set_features(model, x: np.ndarray, docs: np.ndarray, votes: np.ndarray,
     x[:, 35] = np.bincount(pos, minlength=n) / max(1, docs.size)
 
 
-def hit_counts(names: list[np.ndarray], labels: list[np.ndarray],
-               producers: list[str] | None = None) -> dict:
+def hit_counts(names: list[np.ndarray], labels: list[np.ndarray]) -> dict[str, list[float]]:
     """Per tag name: [times given, times a candidate] over candidate rows (`names` and
-    `labels` per dataset). With `producers` (each dataset's producer slug): per
-    (producer, tag name) instead, a dataset without producer left out."""
-    counts: dict = {}
-    for k, (tags, given) in enumerate(zip(names, labels, strict=True)):
-        producer = producers[k] if producers is not None else None
-        if producer == "":
-            continue
+    `labels` per dataset)."""
+    counts: dict[str, list[float]] = {}
+    for tags, given in zip(names, labels, strict=True):
         for tag, label in zip(tags.tolist(), given.tolist(), strict=True):
-            count = counts.setdefault(tag if producer is None else (producer, tag),
-                                      [0.0, 0.0])
+            count = counts.setdefault(tag, [0.0, 0.0])
             count[0] += label
             count[1] += 1
     return counts
@@ -345,25 +320,6 @@ def hit_rates(counts: dict[str, list[float]], tags: list[str]) -> tuple[np.ndarr
             rate[i] = (g + HIT_RATE_PRIOR * mean) / (n + HIT_RATE_PRIOR)
             candidacies[i] = math.log1p(n) / math.log(1000.0)
     return rate, candidacies
-
-
-def set_producer_hit_rates(rows: np.ndarray, names: np.ndarray, producers: np.ndarray,
-                           counts: dict[tuple[str, str], list[float]]) -> None:
-    """Fill the producer hit-rate evidence of candidate `rows` (tag `names`, each row's
-    producer slug in `producers`, "" unknown) from `hit_counts` per producer; their
-    `hit_rate` column must be filled already (`set_hit_rates`): it is the prior."""
-    pairs = [counts.get((p, t), (0.0, 0.0)) if p else (0.0, 0.0)
-             for p, t in zip(producers.tolist(), names.tolist(), strict=True)]
-    given = np.array([g for g, _s in pairs], np.float64)
-    seen = np.array([s for _g, s in pairs], np.float64)
-    _fill_producer_hit_rates(rows, given, seen)
-
-
-def _fill_producer_hit_rates(x: np.ndarray, given: np.ndarray, seen: np.ndarray) -> None:
-    prior = x[:, FEATURES.index("hit_rate")]
-    x[:, FEATURES.index("producer_hit_rate")] = ((given + PRODUCER_HIT_RATE_PRIOR * prior)
-                                                 / (seen + PRODUCER_HIT_RATE_PRIOR))
-    x[:, FEATURES.index("producer_candidacies")] = np.log1p(seen) / math.log(100.0)
 
 
 def set_hit_rates(rows: np.ndarray, names: np.ndarray, counts: dict) -> None:

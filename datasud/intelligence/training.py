@@ -42,10 +42,10 @@ NATIONAL_FEATURES = 16
 MIN_RANKER_DATASETS = 100  # fewer tagged DataSud datasets: the linear mix of `Weights`
 # The ranker: boosted trees on the logistic loss (`trees.fit_trees`). Chosen on the
 # training cross-validation of `benchmarks/cv_suggestions.py` (P@5 0.7720 for the former
-# one-hidden-layer network `ranking.fit_ranker`, see docs/benchmarks.md); depth 6 since
-# the producer's hit rates and habits (0.7912 against 0.7892 at depth 5; 500 trees of
-# depth 5: 0.7889).
-RANKER_TREES = {"objective": "logistic", "trees": 300, "depth": 6, "learning_rate": 0.05}
+# one-hidden-layer network `ranking.fit_ranker`, see docs/benchmarks.md). Depth 5: on the
+# leak-free CV, 0.7746 against 0.7702 at depth 4 (deeper trees and the producer's hit
+# rates had won on the former, leaky CV by recognising near-duplicate titles).
+RANKER_TREES = {"objective": "logistic", "trees": 300, "depth": 5, "learning_rate": 0.05}
 
 
 class TrainingError(Exception):
@@ -382,32 +382,24 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
     """Cross-validation: for each fold of `datasud`, a model trained on the other folds
     (+ national) gives the evidence of the fold's candidate tags, labelled by the tags the
     producers actually gave; the ranker learns from all folds at once."""
-    evidence, anonymous, producers = [], [], []
+    evidence, anonymous = [], []
     for part, held in enumerate(fold_parts(len(datasud), folds)):
         inner = fold_model(datasud, held, national, national_analysed, weights, matcher,
                            net_epochs if model.net_emb is not None else 0)
         evidence.append(fold_evidence(inner, [datasud[i] for i in held]))
         anonymous.append(fold_evidence(inner, [datasud[i] for i in held], anonymous=True))
-        producers.append([datasud[i].organisation for i in held if datasud[i].tags])
         say(f"ordonnateur : pli {part + 1}/{folds}")
     # The tags' hit rates: each fold's rows read those of the other folds (a row never
-    # sees its own label); the model keeps those of every fold.
-    # Likewise per producer (the anonymous rows have none).
+    # sees its own label); the model keeps those of every fold. (The same per producer
+    # and tag was tried: it lowered the leak-free training CV, 0.7746 -> 0.7686.)
     counts = [ranking.hit_counts(names, labels) for _rows, labels, names in evidence]
-    pair_counts = [ranking.hit_counts(names, labels, producers[k])
-                   for k, (_rows, labels, names) in enumerate(evidence)]
     for k, fold_parts_k in enumerate(zip(evidence, anonymous, strict=True)):
         others = _merge_counts(c for j, c in enumerate(counts) if j != k)
-        other_pairs = _merge_counts(c for j, c in enumerate(pair_counts) if j != k)
-        for hidden, (rows, _labels, names) in enumerate(fold_parts_k):
-            row_producers = [""] * len(rows) if hidden else producers[k]
-            for row, name, producer in zip(rows, names, row_producers, strict=True):
+        for rows, _labels, names in fold_parts_k:
+            for row, name in zip(rows, names, strict=True):
                 ranking.set_hit_rates(row, name, others)
-                ranking.set_producer_hit_rates(
-                    row, name, np.full(row.shape[0], producer, dtype=object), other_pairs)
     model.tag_hit_rate, model.tag_candidacies = ranking.hit_rates(_merge_counts(counts),
                                                                    model.tags)
-    model.set_producer_hits(_merge_counts(pair_counts))
     # The ranker also learns from each dataset as if its producer were not given: the
     # organisation is optional in the API, and trees would otherwise read "no producer's
     # share" as "a tag its producer never uses".
@@ -418,9 +410,9 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
                            np.array([row.shape[0] for row in rows]), **RANKER_TREES)
 
 
-def _merge_counts(parts) -> dict:
-    """The sum of `ranking.hit_counts` dictionaries (per tag or per producer and tag)."""
-    merged: dict = {}
+def _merge_counts(parts) -> dict[str, list[float]]:
+    """The sum of `ranking.hit_counts` dictionaries."""
+    merged: dict[str, list[float]] = {}
     for counts in parts:
         for tag, (given, seen) in counts.items():
             total = merged.setdefault(tag, [0.0, 0.0])

@@ -110,68 +110,6 @@ def test_the_producer_brings_its_own_tags(model):
         anonymous.items())
 
 
-def test_the_producer_s_hit_rates_are_kept_and_read(model):
-    """Each producer's tags were candidates of its datasets in the ranker's folds: the
-    model keeps how often it gave them, and the evidence reads it for that producer
-    only (its own mark: given every time; the other producer's: never)."""
-    own, other = (model.tag_index[f"marque-{p}"] for p in PRODUCERS)
-    tags = np.array(sorted([own, other]))
-    given, seen = model.producer_hits(model.producer_index[PRODUCERS[0]], tags)
-    by_tag = dict(zip(tags.tolist(), zip(given.tolist(), seen.tolist(), strict=True),
-                      strict=True))
-    assert by_tag[own][0] == by_tag[own][1] > 0  # given whenever it was a candidate
-    assert by_tag[other][0] == 0 < by_tag[other][1]
-    assert model.producer_hits(-1, tags)[1].sum() == 0
-
-    title = "Pistes cyclables de Marseille"
-    ids, vals, words = model.vectorise(title)
-    docs, sims = model.neighbours(ids, vals)
-    rate = ranking.FEATURES.index("producer_hit_rate")
-    seen_column = ranking.FEATURES.index("producer_candidacies")
-    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims,
-                                      PRODUCERS[0])
-    row = {int(t): evidence[i] for i, t in enumerate(tags.tolist())}
-    assert row[own][rate] > row[own][ranking.FEATURES.index("hit_rate")] > row[other][rate]
-    assert row[own][seen_column] > 0
-    # Without the producer: the tag's own hit rate, no candidacies.
-    tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
-    assert np.array_equal(evidence[:, rate], evidence[:, ranking.FEATURES.index("hit_rate")])
-    assert not evidence[:, seen_column].any()
-
-
-def test_the_producer_s_habits_are_the_same_for_every_candidate(model):
-    """Its datasets' mean number of tags and how many it has, read only when it is given."""
-    title = "Budget primitif de Gap"
-    ids, vals, words = model.vectorise(title)
-    docs, sims = model.neighbours(ids, vals)
-    columns = [ranking.FEATURES.index(n) for n in ("producer_tags_mean", "producer_datasets")]
-    _tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims,
-                                       PRODUCERS[1])
-    # 24 datasets each (48 in turn), 3 tags each: 2 of the subject, the producer's mark.
-    assert evidence[:, columns[0]] == pytest.approx(np.full(evidence.shape[0], 0.3))
-    assert evidence[:, columns[1]] == pytest.approx(
-        np.full(evidence.shape[0], np.log1p(24) / np.log(1000)))
-    _tags, anonymous = model.candidates(title, "", "", ids, vals, words, docs, sims)
-    assert not anonymous[:, columns].any()
-
-
-def test_producer_hit_counts_are_smoothed_towards_the_tag_s_own_rate():
-    names = [np.array(["velo", "parc"], dtype=object), np.array(["velo"], dtype=object),
-             np.array(["velo", "parc"], dtype=object)]
-    labels = [np.array([1.0, 0.0]), np.array([1.0]), np.array([0.0, 1.0])]
-    counts = ranking.hit_counts(names, labels, ["gap", "gap", ""])
-    assert counts == {("gap", "velo"): [2.0, 2.0], ("gap", "parc"): [0.0, 1.0]}
-    rows = np.zeros((3, ranking.N_FEATURES))
-    rows[:, ranking.FEATURES.index("hit_rate")] = 0.5
-    ranking.set_producer_hit_rates(rows, np.array(["velo", "parc", "velo"], dtype=object),
-                                   np.array(["gap", "gap", ""], dtype=object), counts)
-    prior = ranking.PRODUCER_HIT_RATE_PRIOR
-    rate = rows[:, ranking.FEATURES.index("producer_hit_rate")]
-    assert rate[0] == pytest.approx((2 + prior * 0.5) / (2 + prior))
-    assert rate[1] == pytest.approx((0 + prior * 0.5) / (1 + prior))
-    assert rate[2] == 0.5  # no producer: the tag's own rate
-
-
 def test_title_templates_mask_years_and_place_names():
     from datasud.intelligence.text import template_key, title_template
 
