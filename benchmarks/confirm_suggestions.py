@@ -22,7 +22,6 @@ import argparse
 import json
 import math
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -41,16 +40,10 @@ from datasud.intelligence import ranking, training, trees  # noqa: E402
 OUTER_FOLDS = 4
 
 
-def outer_parts(n: int, seed: int) -> list[list[int]]:
-    order = list(range(n))
-    random.Random(seed).shuffle(order)
-    return [sorted(order[part::OUTER_FOLDS]) for part in range(OUTER_FOLDS)]
-
-
 def run(train, national, seed: int, ranker_folds: int) -> dict[str, int]:
     """Hits in the 5 best tags of each tagged dataset of the training split, by id."""
     hits: dict[str, int] = {}
-    for part, held in enumerate(outer_parts(len(train), seed)):
+    for part, held in enumerate(training.fold_parts(len(train), OUTER_FOLDS, seed)):
         started = time.perf_counter()
         held_set = set(held)
         fold = [train[i] for i in held]

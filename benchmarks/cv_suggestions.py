@@ -104,8 +104,6 @@ def pair_rows(train, national, cache: Path) -> dict[tuple[int, int], dict]:
             held = sorted(parts[a] + parts[b])
             inner = training.fold_model(train, held, national, national_analysed, None,
                                         matcher, tagnet.EPOCHS)
-            training.index_catalogue_facts(inner, [r for i, r in enumerate(train)
-                                                   if i not in set(held)])
             rows = {f"{fold}{'a' if hidden else ''}_{key}": value
                     for fold in (a, b) for hidden in (False, True)
                     for key, value in _evidence(train, parts[fold], inner, hidden).items()}

@@ -329,10 +329,10 @@ def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
     model.net_out, model.net_bias = out.astype(np.float16), bias.astype(np.float32)
 
 
-def fold_parts(n: int, folds: int = RANKER_FOLDS) -> list[list[int]]:
+def fold_parts(n: int, folds: int = RANKER_FOLDS, seed: int = RANKER_SEED) -> list[list[int]]:
     """The ranker's cross-validation folds over `n` DataSud datasets (indices, fixed seed)."""
     order = list(range(n))
-    random.Random(RANKER_SEED).shuffle(order)
+    random.Random(seed).shuffle(order)
     return [sorted(order[part::folds]) for part in range(folds)]
 
 
