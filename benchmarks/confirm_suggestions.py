@@ -105,6 +105,9 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     if args.compare:
+        missing = [name for name in args.compare if not (args.cache / f"{name}.json").exists()]
+        if missing:
+            parser.error(f"no run {', '.join(missing)} in {args.cache}")
         first, second = (json.loads((args.cache / f"{name}.json").read_text())
                          for name in args.compare)
         print(f"{args.compare[1]} - {args.compare[0]}: P@5 {compare(first, second)}")
