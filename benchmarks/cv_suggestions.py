@@ -143,12 +143,11 @@ def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
     return keep
 
 
-def _prepared(fold: dict, zero: list[int], sources: tuple[str, ...], tag_counts: dict
+def _prepared(fold: dict, zero: list[int], sources: tuple[str, ...]
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A fold's kept candidate rows (x, y, dataset of each row), the hit rates filled from
-    counts of other folds, the `zero` columns set to 0."""
+    """A fold's kept candidate rows (x, y, dataset of each row), the `zero` columns set
+    to 0."""
     x = fold["x"].copy()
-    ranking.set_hit_rates(x, fold["names"], tag_counts)
     x[:, zero] = 0.0
     keep = _proposed(fold["x"], sources)
     group_of = np.repeat(np.arange(fold["groups"].size), fold["groups"])
@@ -169,22 +168,16 @@ def cv_scores(folds, ranker_rows, dropped: tuple[str, ...] = (),
     (`ranking.fit_ranker`) or a loss of the boosted trees ("logistic", "lambdarank":
     `trees.fit_trees`, `fit` its arguments then). `anonymous`: the ranker also learns from
     the rows without the producer (as `training._train_ranker` does); the measure stays on
-    the rows with the producer. Hit rates as in training: a row reads the counts of the
-    folds other than its own among those the ranker learns from; fold k's rows, those of
-    all of them. P@5, P@5 capped, R@5 over the folds."""
+    the rows with the producer. P@5, P@5 capped, R@5 over the folds."""
     zero = [ranking.FEATURES.index(name) for name in dropped]
     p = pc = r = 0.0
     n = 0
     for k, fold in enumerate(folds):
         inside = [j for j in range(len(folds)) if j != k]
-        rows = {j: ranker_rows(k, j) for j in inside}
-        counts = {j: ranking.hit_counts([rows[j][0]["names"]], [rows[j][0]["y"]])
-                  for j in inside}
         fit_parts = []
         for j in inside:
-            tag_counts = training._merge_counts(counts[i] for i in inside if i != j)
-            for part in rows[j][:2 if anonymous else 1]:
-                x, y, group_of = _prepared(part, zero, new_sources, tag_counts)
+            for part in ranker_rows(k, j)[:2 if anonymous else 1]:
+                x, y, group_of = _prepared(part, zero, new_sources)
                 fit_parts.append((x, y, np.bincount(group_of,
                                                     minlength=part["groups"].size)))
         x_fit, y_fit, groups_fit = (np.concatenate([e[i] for e in fit_parts])
@@ -194,8 +187,7 @@ def cv_scores(folds, ranker_rows, dropped: tuple[str, ...] = (),
                                         **fit)
         else:
             fitted = trees.fit_trees(x_fit, y_fit, groups_fit, objective=ranker, **fit)
-        x_k, y_k, group_of_k = _prepared(fold, zero, new_sources,
-                                         training._merge_counts(counts.values()))
+        x_k, y_k, group_of_k = _prepared(fold, zero, new_sources)
         truth = fold["truth"]
         scores = fitted.probabilities(x_k)
         # Best first within each record: by record, then by decreasing score.
@@ -217,7 +209,6 @@ GROUPS = {
     "template": ("template_share", "template_n"),
     "ranks": ("knn_rank", "expected_tags"),
     "cooc": ("cooc_net_top", "cooc_knn_top"),
-    "hitrate": ("hit_rate", "candidacies"),
     # This round (with the boosted trees):
     "sets": ("set_top", "set_max", "set_top_n", "first_rank", "carriers", "net_rel"),
     # The fourth round: the national catalogue's nearest datasets.

@@ -44,7 +44,7 @@ import numpy as np
 from . import ranking, ridge, tagnet, trees
 from .text import document_features, tag_words, template_key, tokens
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the header names the ranker's evidence columns
 NATIONAL_K = 20  # national neighbours read by the ranker
 
 
@@ -116,8 +116,6 @@ class SuggestionModel:
     licence_prior: np.ndarray      # float32 [L]
     frequency_prior: np.ndarray    # float32 [Q]
     tag_title_precision: np.ndarray | None = None  # float32 [T], when the words are in a title
-    tag_hit_rate: np.ndarray | None = None  # float32 [T], `ranking.hit_rates`
-    tag_candidacies: np.ndarray | None = None  # float32 [T]
     net_row: np.ndarray | None = None     # int32 [F]: the feature's embedding row, -1 none
     net_emb: np.ndarray | None = None     # float16 [R, tagnet.DIM]
     net_tags: np.ndarray | None = None    # int32 [N]: the tags the network knows
@@ -381,13 +379,12 @@ class SuggestionModel:
                "licence_prior", "frequency_prior")
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
     _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
-                 "net_bias", "doc_producer", "doc_template", "tag_hit_rate",
-                 "tag_candidacies", "nat_post_ptr", "nat_post_doc", "nat_post_weight",
-                 "nat_tag_ptr", "nat_tags")
+                 "net_bias", "doc_producer", "doc_template", "nat_post_ptr", "nat_post_doc",
+                 "nat_post_weight", "nat_tag_ptr", "nat_tags")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,
-                  "producers": self.producers,
+                  "producers": self.producers, "evidence": list(ranking.FEATURES),
                   **{name: getattr(self, name) for name in self._LISTS}}
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
         arrays.update({name: getattr(self, name) for name in self._OPTIONAL
@@ -408,7 +405,7 @@ class SuggestionModel:
     def load(cls, path: Path) -> SuggestionModel:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode("utf-8"))
-            if header.get("format") not in (1, FORMAT_VERSION):  # 1: no network nor ranker
+            if header.get("format") not in (1, 2, FORMAT_VERSION):  # 1: no network nor ranker
                 raise ValueError(f"Format de modèle inattendu : {header.get('format')}")
             arrays = {name: data[name] for name in cls._ARRAYS}
             arrays.update({name: data[name] for name in cls._OPTIONAL if name in data.files})
@@ -416,6 +413,11 @@ class SuggestionModel:
                 if all(f"ranker_{name}" in data.files for name in kind.ARRAYS):
                     arrays["ranker"] = kind(**{name: data[f"ranker_{name}"]
                                                for name in kind.ARRAYS})
+            # A ranker reads the evidence by column: one trained on other columns would
+            # silently misread them.
+            if "ranker" in arrays and header.get("evidence") != list(ranking.FEATURES):
+                raise ValueError("ordonnateur entraîné sur d'autres indices que ceux de ce "
+                                 "code : relancez « manage.py train_suggestions »")
         return cls(**arrays, **{name: header[name] for name in cls._LISTS},
                    producers=header.get("producers", []),
                    weights=Weights(**header["weights"]), meta=header.get("meta", {}))

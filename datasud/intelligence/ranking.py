@@ -53,9 +53,6 @@ FEATURES = (
     # Set completion: how often the tag goes with the surest candidate of a source.
     "cooc_net_top",  # P(tag | the network's preferred candidate), over indexed datasets
     "cooc_knn_top",  # P(tag | the neighbours' preferred candidate)
-    # What the tag became when it was a candidate of a cross-validation fold:
-    "hit_rate",  # share of its candidacies where the producer gave it (smoothed)
-    "candidacies",  # how often it was a candidate (log)
     # The neighbours' whole tag sets (a dataset often repeats a neighbour's exact set):
     # the support of a set is the vote of the neighbours carrying exactly that set.
     "set_top",  # the support of the best-supported set, when the tag is in it
@@ -76,11 +73,11 @@ FEATURES = (
     "ridge_rel",  # its score over the best tag's
 )
 N_FEATURES = len(FEATURES)
+COL = {name: i for i, name in enumerate(FEATURES)}  # a feature's column
 MAX_ASSOC_CANDIDATES = 60
 # Weight of the listwise term of the ranker's loss (`fit_ranker`): 1.0 lowered the
 # training-CV P@5 (0.7720 -> 0.7696), so the plain logistic loss is used.
 LISTWISE = 0.0
-HIT_RATE_PRIOR = 10.0  # candidacies of the mean hit rate added to each tag's own
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 RIDGE_CANDIDATES = 10  # the best tags of the ridge regression are candidates
@@ -163,83 +160,82 @@ def candidate_features(
     x = np.zeros((n, N_FEATURES), np.float64)
     if n == 0:
         return candidates, x
-    x[:, 0] = 1.0
+    x[:, COL["bias"]] = 1.0
     sim1 = float(sims[0]) if sims.size else 0.0
     gap = 1.0 - sim1
     if total:
         pos = np.searchsorted(candidates, nb_tags)
         votes = sims.astype(np.float64) ** power
         vote_total = float(votes.sum()) or 1.0
-        x[:, 1] = np.bincount(pos, weights=votes[nb_rank] / vote_total, minlength=n)
+        x[:, COL["knn"]] = np.bincount(pos, weights=votes[nb_rank] / vote_total, minlength=n)
         sim_total = float(sims.sum()) or 1.0
-        x[:, 2] = np.bincount(pos, weights=nb_sim / sim_total, minlength=n)
-        np.maximum.at(x[:, 3], pos, nb_sim)
+        x[:, COL["knn_share"]] = np.bincount(pos, weights=nb_sim / sim_total, minlength=n)
+        np.maximum.at(x[:, COL["max_sim"]], pos, nb_sim)
         first = nb_rank == 0
-        x[pos[first], 4] = sim1
+        x[pos[first], COL["top1"]] = sim1
         top3 = nb_rank < 3
-        x[:, 5] = np.bincount(pos[top3], minlength=n) / max(1, min(3, docs.size))
+        x[:, COL["top3"]] = np.bincount(pos[top3], minlength=n) / max(1, min(3, docs.size))
         near = nb_sim > 0.8
-        x[:, 6] = np.bincount(pos[near], minlength=n) > 0
-        knn_order = np.argsort(-x[:, 1], kind="stable")
+        x[:, COL["near"]] = np.bincount(pos[near], minlength=n) > 0
+        knn_order = np.argsort(-x[:, COL["knn"]], kind="stable")
         knn_rank = np.empty(n, np.int64)
         knn_rank[knn_order] = np.arange(n)
-        x[:, 25] = np.where(x[:, 1] > 0, 1.0 / (1.0 + knn_rank), 0.0)
-        x[:, 26] = float(lengths[:3].mean()) / 10
+        x[:, COL["knn_rank"]] = np.where(x[:, COL["knn"]] > 0, 1.0 / (1.0 + knn_rank), 0.0)
+        x[:, COL["expected_tags"]] = float(lengths[:3].mean()) / 10
         _set_features(model, x, docs, votes / vote_total, pos, nb_rank)
         if producer >= 0 and model.doc_producer is not None:
             same = (model.doc_producer[docs] == producer)[nb_rank]
-            x[:, 22] = np.bincount(pos[same], weights=votes[nb_rank][same] / vote_total,
-                                   minlength=n)
+            x[:, COL["producer_knn"]] = np.bincount(
+                pos[same], weights=votes[nb_rank][same] / vote_total, minlength=n)
     if assoc_tags.size:
         pos = np.searchsorted(candidates, assoc_tags)
-        x[pos, 7] = assoc_scores
-        x[pos, 8] = 1.0 / (1.0 + assoc_rank)
+        x[pos, COL["assoc"]] = assoc_scores
+        x[pos, COL["assoc_rank"]] = 1.0 / (1.0 + assoc_rank)
     for tag, precision in matched.items():
         i = int(np.searchsorted(candidates, tag))
-        x[i, 9] = precision
+        x[i, COL["match"]] = precision
         if all(w in title_words for w in model.tag_words[tag]):
-            x[i, 10] = 1.0
+            x[i, COL["match_title"]] = 1.0
             if model.tag_title_precision is not None:
-                x[i, 15] = float(model.tag_title_precision[tag])
+                x[i, COL["title_precision"]] = float(model.tag_title_precision[tag])
     log_max = math.log1p(float(model.tag_count.max() or 1))
-    x[:, 11] = np.log1p(model.tag_count[candidates].astype(np.float64)) / log_max
-    x[:, 12] = x[:, 1] * gap
-    x[:, 13] = x[:, 7] * gap
-    x[:, 14] = x[:, 9] * gap
+    x[:, COL["prior"]] = np.log1p(model.tag_count[candidates].astype(np.float64)) / log_max
+    x[:, COL["knn_x_gap"]] = x[:, COL["knn"]] * gap
+    x[:, COL["assoc_x_gap"]] = x[:, COL["assoc"]] * gap
+    x[:, COL["match_x_gap"]] = x[:, COL["match"]] * gap
     if producer_docs:
         pos = np.searchsorted(candidates, producer_tags)
         inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == producer_tags)
-        x[pos[inside], 19] = producer_counts[inside] / producer_docs
-        x[pos[inside], 20] = 1.0 / (1.0 + np.flatnonzero(inside))
-        x[:, 21] = 1.0
+        x[pos[inside], COL["producer_share"]] = producer_counts[inside] / producer_docs
+        x[pos[inside], COL["producer_rank"]] = 1.0 / (1.0 + np.flatnonzero(inside))
+        x[:, COL["producer_known"]] = 1.0
     if template_tags.size:
         pos = np.searchsorted(candidates, template_tags)
         inside = (pos < n) & (candidates[np.minimum(pos, n - 1)] == template_tags)
-        x[pos[inside], 23] = template_counts[inside] / template_n
-        x[:, 24] = math.log1p(template_n) / math.log(100.0)
+        x[pos[inside], COL["template_share"]] = template_counts[inside] / template_n
+        x[:, COL["template_n"]] = math.log1p(template_n) / math.log(100.0)
     if total:
-        x[:, 28] = model.cooccurrence(int(candidates[np.argmax(x[:, 1])]), candidates)
-    if model.tag_hit_rate is not None:
-        x[:, 29] = model.tag_hit_rate[candidates]
-        x[:, 30] = model.tag_candidacies[candidates]
+        knn_top = int(candidates[np.argmax(x[:, COL["knn"]])])
+        x[:, COL["cooc_knn_top"]] = model.cooccurrence(knn_top, candidates)
     if net is not None:
-        x[:, 27] = model.cooccurrence(int(candidates[np.argmax(net[candidates])]), candidates)
+        net_top = int(candidates[np.argmax(net[candidates])])
+        x[:, COL["cooc_net_top"]] = model.cooccurrence(net_top, candidates)
         p = net[candidates].astype(np.float64)
-        x[:, 16] = p
-        x[:, 17] = np.log(p + 1e-6) / 10
+        x[:, COL["net"]] = p
+        x[:, COL["net_log"]] = np.log(p + 1e-6) / 10
         # Rank among every tag: how many tags the network prefers.
         ordered = np.sort(net)
         greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
-        x[:, 18] = 1.0 / (1.0 + greater)
-        x[:, 36] = p / (float(p.max()) or 1.0)
+        x[:, COL["net_rank"]] = 1.0 / (1.0 + greater)
+        x[:, COL["net_rel"]] = p / (float(p.max()) or 1.0)
     if nat_tags.size:
         _national_features(model, x, candidates, nat_tags, nat_rank, nat_sims)
     if ridge_order.size:
         rank = np.empty(ridge.size, np.int64)
         rank[ridge_order] = np.arange(ridge.size)
-        x[:, 42] = ridge[candidates]
-        x[:, 43] = 1.0 / (1.0 + rank[candidates])
-        x[:, 44] = ridge[candidates] / (float(ridge[ridge_order[0]]) or 1.0)
+        x[:, COL["ridge"]] = ridge[candidates]
+        x[:, COL["ridge_rank"]] = 1.0 / (1.0 + rank[candidates])
+        x[:, COL["ridge_rel"]] = ridge[candidates] / (float(ridge[ridge_order[0]]) or 1.0)
     return candidates, x
 
 
@@ -260,7 +256,7 @@ def _group_tags(model, doc_key: np.ndarray | None, key: int
 
 def _national_features(model, x: np.ndarray, candidates: np.ndarray, nat_tags: np.ndarray,
                        nat_rank: np.ndarray, nat_sims: np.ndarray) -> None:
-    """The evidence of the national neighbours (columns 37 to 41) for the (neighbour, tag)
+    """The evidence of the national neighbours (`nat_*` columns) for the (neighbour, tag)
     rows `nat_tags`, `nat_rank`; tags that are not candidates are left out."""
     n = candidates.size
     pos = np.searchsorted(candidates, nat_tags)
@@ -268,65 +264,32 @@ def _national_features(model, x: np.ndarray, candidates: np.ndarray, nat_tags: n
     pos, rank = pos[inside], nat_rank[inside]
     sims = nat_sims.astype(np.float64)
     votes = sims ** model.weights.power
-    x[:, 37] = np.bincount(pos, weights=votes[rank] / (float(votes.sum()) or 1.0),
-                           minlength=n)
-    np.maximum.at(x[:, 38], pos, sims[rank])
+    x[:, COL["nat_knn"]] = np.bincount(pos, weights=votes[rank] / (float(votes.sum()) or 1.0),
+                                       minlength=n)
+    np.maximum.at(x[:, COL["nat_max_sim"]], pos, sims[rank])
     first = rank == 0
-    x[pos[first], 39] = sims[0]
-    x[:, 40] = np.bincount(pos, minlength=n) / sims.size
-    x[:, 41] = sims[0]
+    x[pos[first], COL["nat_top1"]] = sims[0]
+    x[:, COL["nat_carriers"]] = np.bincount(pos, minlength=n) / sims.size
+    x[:, COL["nat_sim1"]] = sims[0]
 
 
 def _set_features(model, x: np.ndarray, docs: np.ndarray, votes: np.ndarray,
                   pos: np.ndarray, nb_rank: np.ndarray) -> None:
-    """The evidence of the neighbours' whole tag sets and ranks (columns 31 to 35), for the
-    (neighbour, tag) rows `pos` (candidate index), `nb_rank` (neighbour rank)."""
+    """The evidence of the neighbours' whole tag sets and ranks (`set_*`, `first_rank`,
+    `carriers` columns) for the (neighbour, tag) rows `pos` (candidate index), `nb_rank`
+    (neighbour rank)."""
     n = x.shape[0]
     sets, set_of = np.unique(model.doc_tag_set[docs], return_inverse=True)
     support = np.bincount(set_of, weights=votes, minlength=sets.size)
     best = int(np.argmax(support))
     in_best = set_of[nb_rank] == best
-    x[pos[in_best], 31] = support[best]
-    np.maximum.at(x[:, 32], pos, support[set_of[nb_rank]])
-    x[:, 33] = math.log1p(int((set_of == best).sum())) / math.log(31.0)
+    x[pos[in_best], COL["set_top"]] = support[best]
+    np.maximum.at(x[:, COL["set_max"]], pos, support[set_of[nb_rank]])
+    x[:, COL["set_top_n"]] = math.log1p(int((set_of == best).sum())) / math.log(31.0)
     first = np.full(n, docs.size, np.int64)
     np.minimum.at(first, pos, nb_rank)
-    x[:, 34] = np.where(first < docs.size, 1.0 / (1.0 + first), 0.0)
-    x[:, 35] = np.bincount(pos, minlength=n) / max(1, docs.size)
-
-
-def hit_counts(names: list[np.ndarray], labels: list[np.ndarray]) -> dict[str, list[float]]:
-    """Per tag name: [times given, times a candidate] over candidate rows (`names` and
-    `labels` per dataset)."""
-    counts: dict[str, list[float]] = {}
-    for tags, given in zip(names, labels, strict=True):
-        for tag, label in zip(tags.tolist(), given.tolist(), strict=True):
-            count = counts.setdefault(tag, [0.0, 0.0])
-            count[0] += label
-            count[1] += 1
-    return counts
-
-
-def hit_rates(counts: dict[str, list[float]], tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(smoothed hit rate, log candidacies) of each of `tags` from `hit_counts`."""
-    given = sum(c[0] for c in counts.values())
-    seen = sum(c[1] for c in counts.values()) or 1.0
-    mean = given / seen
-    rate = np.full(len(tags), mean, np.float32)
-    candidacies = np.zeros(len(tags), np.float32)
-    for i, tag in enumerate(tags):
-        if tag in counts:
-            g, n = counts[tag]
-            rate[i] = (g + HIT_RATE_PRIOR * mean) / (n + HIT_RATE_PRIOR)
-            candidacies[i] = math.log1p(n) / math.log(1000.0)
-    return rate, candidacies
-
-
-def set_hit_rates(rows: np.ndarray, names: np.ndarray, counts: dict) -> None:
-    """Fill the hit-rate evidence of candidate `rows` (tag `names`) from `counts`."""
-    rate, candidacies = hit_rates(counts, names.tolist())
-    rows[:, FEATURES.index("hit_rate")] = rate
-    rows[:, FEATURES.index("candidacies")] = candidacies
+    x[:, COL["first_rank"]] = np.where(first < docs.size, 1.0 / (1.0 + first), 0.0)
+    x[:, COL["carriers"]] = np.bincount(pos, minlength=n) / max(1, docs.size)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """The learnt tag ranker and the tag network on a small synthetic catalogue: trained by
 cross-validation, stored without pickle, scores that are probabilities."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -64,11 +66,24 @@ def test_model_has_network_and_ranker_after_reload(model):
     assert model.net_emb.shape[1] == tagnet.DIM
     assert model.net_row.size == len(model.features)
     assert model.tag_title_precision.size == len(model.tags)
-    assert model.tag_hit_rate.size == len(model.tags)
-    assert 0 < model.tag_hit_rate.min() <= model.tag_hit_rate.max() < 1
     assert model.doc_producer.size == model.doc_themes.size
     probabilities = model.net_probabilities(*model.vectorise("Pistes cyclables")[:2])
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_ranker_trained_on_other_evidence_columns_is_refused(model, tmp_path):
+    """The trees read the evidence by column number: a model file written by code with
+    other columns (a feature added or removed since) must say so, not misread them."""
+    path = tmp_path / "model.npz"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    header = json.loads(bytes(arrays["header"]).decode("utf-8"))
+    header["evidence"] = [*ranking.FEATURES, "a_removed_feature"]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="train_suggestions"):
+        SuggestionModel.load(path)
 
 
 def test_ranked_tags_are_probabilities_best_first(model):
