@@ -4,7 +4,7 @@ into a metric here, so that model choices made on these figures do not leak it.
 
     .venv/bin/python benchmarks/cv_suggestions.py [--cache /tmp/suggestions-cv]
 
-The ranker's own folds (`training.fold_parts`) are reused: each fold's evidence comes
+Four folds of the ranker's partition (`training.fold_parts`, `CV_FOLDS`): each fold's evidence comes
 from a model trained without that fold nor the national twins of its datasets (cached in
 `--cache`: the slow part), then, for each fold k in turn, a ranker is fitted on the rows
 of the OTHER folds and ranks the candidates of k. The rows the ranker of k learns from
@@ -37,6 +37,9 @@ from datasud.catalog.importers.themes import default_matcher  # noqa: E402
 from datasud.intelligence import ranking, tagnet, training, trees  # noqa: E402
 from datasud.intelligence.model import SuggestionModel  # noqa: E402
 
+# The folds of this CV (the ranker's own partition at 4 folds, its seed: the cached fold
+# and pair models are those of earlier rounds; `training.RANKER_FOLDS` may differ).
+CV_FOLDS = 4
 # The evidence groups that also bring candidates (`GROUPS`).
 SOURCES = ("producer", "template", "national", "ridge")
 
@@ -47,7 +50,7 @@ def fold_models(train, national, cache: Path) -> list[tuple[list[int], Suggestio
     matcher = default_matcher()
     national_analysed = None
     out = []
-    for part, held in enumerate(training.fold_parts(len(train))):
+    for part, held in enumerate(training.fold_parts(len(train), CV_FOLDS)):
         path = cache / f"fold{part}.npz"
         if not path.exists():
             if national_analysed is None:
@@ -94,7 +97,7 @@ def pair_rows(train, national, cache: Path) -> dict[tuple[int, int], dict]:
     index would give j's rows evidence drawn from k's tags, and the ranker, fitted on
     them, would recognise k's near-duplicates (the same title series of one producer)
     with their answers: measured, 0.790 against 0.767 (docs/benchmarks.md)."""
-    parts = training.fold_parts(len(train))
+    parts = training.fold_parts(len(train), CV_FOLDS)
     matcher, national_analysed, out = default_matcher(), None, {}
     for a, b in itertools.combinations(range(len(parts)), 2):
         path = cache / f"pair{a}{b}-{len(ranking.FEATURES)}.npz"
