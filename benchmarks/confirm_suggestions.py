@@ -80,7 +80,7 @@ def compare(first: dict[str, int], second: dict[str, int]) -> str:
 def ablate(dropped: list[str], tree_args: dict) -> None:
     """Make `training.train` fit its ranker without the evidence groups `dropped` and
     with `tree_args` (a change of this process only)."""
-    columns = [ranking.FEATURES.index(f) for group in dropped for f in GROUPS[group]]
+    columns = [ranking.COL[f] for group in dropped for f in GROUPS[group]]
     fit = trees.fit_trees
 
     def fit_without(x, y, groups, **kwargs):

@@ -4,15 +4,16 @@ into a metric here, so that model choices made on these figures do not leak it.
 
     .venv/bin/python benchmarks/cv_suggestions.py [--cache /tmp/suggestions-cv]
 
-Four folds of the ranker's partition (`training.fold_parts`, `CV_FOLDS`): each fold's evidence comes
-from a model trained without that fold nor the national twins of its datasets (cached in
-`--cache`: the slow part), then, for each fold k in turn, a ranker is fitted on the rows
-of the OTHER folds and ranks the candidates of k. The rows the ranker of k learns from
-are made by models trained without k either (`pair_rows`: one model per pair of folds),
-as in the shipped model, whose ranker never learnt from evidence drawn from the text it
-ranks; `--leaky` gives the former protocol (rows made by the model without their own
-fold only: 0.02 too optimistic, see `pair_rows`). Prints P@5 (standard), P@5 capped and
-R@5 over the folds. `confirm_suggestions.py` checks a choice end to end.
+Four folds of the ranker's partition (`training.fold_parts`, `CV_FOLDS`): each fold's
+evidence comes from a model trained without that fold nor the national twins of its
+datasets (cached in `--cache`: the slow part), then, for each fold k in turn, a ranker
+is fitted on the rows of the OTHER folds and ranks the candidates of k. The rows the
+ranker of k learns from are made by models trained without k either (`pair_rows`: one
+model per pair of folds), as in the shipped model, whose ranker never learnt from
+evidence drawn from the text it ranks; `--leaky` gives the former protocol (rows made by
+the model without their own fold only: 0.02 too optimistic, see `pair_rows`). Prints P@5
+(standard), P@5 capped and R@5 over the folds. `confirm_suggestions.py` checks a choice
+end to end.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def fold_rows(train, models, cache: Path, anonymous: bool = False
     return folds
 
 
-FOLD_ARRAYS = ("x", "y", "groups", "truth", "names")
+FOLD_ARRAYS = ("x", "y", "groups", "truth")
 
 
 def pair_rows(train, national, cache: Path) -> dict[tuple[int, int], dict]:
@@ -123,9 +124,8 @@ def pair_rows(train, national, cache: Path) -> dict[tuple[int, int], dict]:
 def _evidence(train, held: list[int], inner: SuggestionModel, anonymous: bool) -> dict:
     records = [train[i] for i in held if train[i].tags
                and (train[i].organisation or not anonymous)]
-    rows, labels, names = training.fold_evidence(inner, records, anonymous)
+    rows, labels, _names = training.fold_evidence(inner, records, anonymous)
     return {"x": np.concatenate(rows), "y": np.concatenate(labels),
-            "names": np.concatenate(names).astype(str),
             "groups": np.array([row.shape[0] for row in rows]),
             "truth": np.array([len(r.tags) for r in records])}
 
@@ -134,15 +134,14 @@ def _proposed(x: np.ndarray, sources: tuple[str, ...]) -> np.ndarray:
     """Rows that the neighbours, the associations or the tag words propose (the candidates
     of the previous model), or one of the new `sources` ("producer", "template",
     "national": the nearest national datasets' tags)."""
-    f = ranking.FEATURES
-    keep = (x[:, f.index("knn")] > 0) | (x[:, f.index("assoc")] > 0) | (
-        x[:, f.index("match")] > 0)
+    col = ranking.COL
+    keep = (x[:, col["knn"]] > 0) | (x[:, col["assoc"]] > 0) | (x[:, col["match"]] > 0)
     for source in sources:
         if source == "ridge":  # among the ridge regression's best tags
-            keep |= x[:, f.index("ridge_rank")] >= 1.0 / ranking.RIDGE_CANDIDATES
+            keep |= x[:, col["ridge_rank"]] >= 1.0 / ranking.RIDGE_CANDIDATES
             continue
         column = "nat_knn" if source == "national" else f"{source}_share"
-        keep |= x[:, f.index(column)] > 0
+        keep |= x[:, col[column]] > 0
     return keep
 
 
@@ -172,7 +171,7 @@ def cv_scores(folds, ranker_rows, dropped: tuple[str, ...] = (),
     `trees.fit_trees`, `fit` its arguments then). `anonymous`: the ranker also learns from
     the rows without the producer (as `training._train_ranker` does); the measure stays on
     the rows with the producer. P@5, P@5 capped, R@5 over the folds."""
-    zero = [ranking.FEATURES.index(name) for name in dropped]
+    zero = [ranking.COL[name] for name in dropped]
     p = pc = r = 0.0
     n = 0
     for k, fold in enumerate(folds):

@@ -416,8 +416,9 @@ class SuggestionModel:
             # A ranker reads the evidence by column: one trained on other columns would
             # silently misread them.
             if "ranker" in arrays and header.get("evidence") != list(ranking.FEATURES):
-                raise ValueError("ordonnateur entraîné sur d'autres indices que ceux de ce "
-                                 "code : relancez « manage.py train_suggestions »")
+                raise ValueError("l'ordonnateur de ce modèle a appris sur d'autres indices "
+                                 "que ceux de cette version ; relancez « manage.py "
+                                 "train_suggestions »")
         return cls(**arrays, **{name: header[name] for name in cls._LISTS},
                    producers=header.get("producers", []),
                    weights=Weights(**header["weights"]), meta=header.get("meta", {}))

@@ -46,4 +46,4 @@ def producer_share_of(tag: str, title: str, organisation: str) -> float:
     docs, sims = model.neighbours(ids, vals)
     tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims, organisation)
     row = list(tags).index(model.tag_index[tag])
-    return float(evidence[row, ranking.FEATURES.index("producer_share")])
+    return float(evidence[row, ranking.COL["producer_share"]])

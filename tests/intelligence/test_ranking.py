@@ -148,8 +148,8 @@ def test_evidence_rows_match_the_feature_list(model):
     assert evidence.shape == (tags.size, ranking.N_FEATURES)
     assert np.all(evidence[:, 0] == 1.0)  # bias
     budget = evidence[list(tags).index(model.tag_index["budget"])]
-    assert budget[ranking.FEATURES.index("match_title")] == 1.0
-    assert budget[ranking.FEATURES.index("top1")] > 0
+    assert budget[ranking.COL["match_title"]] == 1.0
+    assert budget[ranking.COL["top1"]] > 0
 
 
 def test_neighbours_whole_tag_sets_are_evidence(model):
@@ -159,7 +159,7 @@ def test_neighbours_whole_tag_sets_are_evidence(model):
     ids, vals, words = model.vectorise(title, "Dépenses et recettes de la collectivité à Gap.")
     docs, sims = model.neighbours(ids, vals)
     tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
-    column = {name: evidence[:, ranking.FEATURES.index(name)] for name in
+    column = {name: evidence[:, ranking.COL[name]] for name in
               ("set_top", "set_max", "first_rank", "carriers")}
     nearest = set(model.doc_tags[model.doc_tag_ptr[docs[0]]:model.doc_tag_ptr[docs[0] + 1]]
                   .tolist())
@@ -192,7 +192,7 @@ def test_national_neighbours_bring_their_tags(model):
         title, "Mesures de pollution, ozone et particules à Lille.")[0].size
     docs, sims = model.neighbours(ids, vals)
     tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
-    column = {name: evidence[:, ranking.FEATURES.index(name)]
+    column = {name: evidence[:, ranking.COL[name]]
               for name in ("nat_knn", "nat_top1", "nat_sim1", "nat_carriers")}
     for i, tag in enumerate(tags.tolist()):
         assert column["nat_sim1"][i] == pytest.approx(float(nat_sims[0]))
@@ -214,7 +214,7 @@ def test_the_ridge_s_best_tags_are_candidates_with_their_evidence(model):
     docs, sims = model.neighbours(ids, vals)
     tags, evidence = model.candidates(title, "", "", ids, vals, words, docs, sims)
     assert set(best[scores[best] > 0].tolist()) <= set(tags.tolist())
-    column = {name: evidence[:, ranking.FEATURES.index(name)]
+    column = {name: evidence[:, ranking.COL[name]]
               for name in ("ridge", "ridge_rank", "ridge_rel")}
     air = list(tags).index(model.tag_index["air"])
     assert column["ridge"][air] == pytest.approx(scores[model.tag_index["air"]])
@@ -232,7 +232,7 @@ def test_a_too_large_index_leaves_the_ridge_out(model, monkeypatch):
     monkeypatch.setattr(ridge, "MAX_DOCS", model.doc_themes.size - 1)
     assert model.ridge_scores(ids, vals) is None
     tags_off, evidence_off = model.candidates(title, "", "", ids, vals, words, docs, sims)
-    columns = [ranking.FEATURES.index(n) for n in ("ridge", "ridge_rank", "ridge_rel")]
+    columns = [ranking.COL[n] for n in ("ridge", "ridge_rank", "ridge_rel")]
     assert not evidence_off[:, columns].any()
     kept = np.isin(tags, tags_off)
     others = np.setdiff1d(np.arange(ranking.N_FEATURES), columns)
