@@ -251,6 +251,9 @@ GROUPS = {
     "national": ("nat_knn", "nat_max_sim", "nat_top1", "nat_carriers", "nat_sim1"),
     # The fifth round: kernel ridge regression of the tags (`ridge.py`).
     "ridge": ("ridge", "ridge_rank", "ridge_rel"),
+    # The tenth round: the network learnt on DataSud alone, beside the one that also read
+    # national datasets (`training._train_net`).
+    "own_net": ("own_net", "own_net_rank", "own_net_rel"),
 }
 
 

@@ -121,6 +121,10 @@ class SuggestionModel:
     net_tags: np.ndarray | None = None    # int32 [N]: the tags the network knows
     net_out: np.ndarray | None = None     # float16 [tagnet.DIM, N]
     net_bias: np.ndarray | None = None    # float32 [N]
+    # The same network learnt on the DataSud datasets alone (same rows and tags):
+    own_net_emb: np.ndarray | None = None  # float16 [R, tagnet.DIM]
+    own_net_out: np.ndarray | None = None  # float16 [tagnet.DIM, N]
+    own_net_bias: np.ndarray | None = None  # float32 [N]
     doc_producer: np.ndarray | None = None  # int16 [D]: index in `producers`, -1 unknown
     doc_template: np.ndarray | None = None  # uint32 [D]: `text.template_key` of the title
     # The national catalogue's datasets as a second neighbours' index (same layout as
@@ -278,17 +282,21 @@ class SuggestionModel:
                     found[tag] = float(self.tag_match_precision[tag])
         return found
 
-    def net_probabilities(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
-        """The tag network's probability of every tag for a text's TF-IDF vector."""
-        if self.net_emb is None or self.net_row is None:
+    def net_probabilities(self, ids: np.ndarray, vals: np.ndarray,
+                          own: bool = False) -> np.ndarray | None:
+        """The tag network's probability of every tag for a text's TF-IDF vector (`own`:
+        the network learnt on the DataSud datasets alone)."""
+        emb, out, bias = ((self.own_net_emb, self.own_net_out, self.own_net_bias) if own
+                          else (self.net_emb, self.net_out, self.net_bias))
+        if emb is None or self.net_row is None:
             return None
         rows = self.net_row[ids]
         known = rows >= 0
         hidden = tagnet.embed(rows[known], vals[known].astype(np.float32), np.array([0]), 1,
-                              self.net_emb)
+                              emb)
         probabilities = np.zeros(len(self.tags), np.float32)
         probabilities[self.net_tags] = tagnet.softmax(
-            hidden @ self.net_out.astype(np.float32) + self.net_bias)[0]
+            hidden @ out.astype(np.float32) + bias)[0]
         return probabilities
 
     def candidates(self, title: str, description: str, extra: str, ids: np.ndarray,
@@ -301,7 +309,8 @@ class SuggestionModel:
                                           self.producer_index.get(organisation, -1),
                                           template_key(title),
                                           self.national_neighbours(ids, vals),
-                                          self.ridge_scores(ids, vals))
+                                          self.ridge_scores(ids, vals),
+                                          self.net_probabilities(ids, vals, own=True))
 
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None,
@@ -380,7 +389,8 @@ class SuggestionModel:
     _LISTS = ("features", "tags", "themes", "licences", "frequencies")
     _OPTIONAL = ("tag_title_precision", "net_row", "net_emb", "net_tags", "net_out",
                  "net_bias", "doc_producer", "doc_template", "nat_post_ptr", "nat_post_doc",
-                 "nat_post_weight", "nat_tag_ptr", "nat_tags")
+                 "nat_post_weight", "nat_tag_ptr", "nat_tags", "own_net_emb", "own_net_out",
+                 "own_net_bias")
 
     def save(self, path: Path) -> None:
         header = {"format": FORMAT_VERSION, "weights": self.weights.as_dict(), "meta": self.meta,

@@ -71,6 +71,11 @@ FEATURES = (
     "ridge",  # its score
     "ridge_rank",  # 1 / (1 + rank among every tag's ridge score)
     "ridge_rel",  # its score over the best tag's
+    # The tag network learnt on the DataSud datasets alone (`net_*` above: the one that
+    # also learnt from national datasets; each is better where the other is weaker):
+    "own_net",  # its probability
+    "own_net_rank",  # 1 / (1 + rank among its probabilities)
+    "own_net_rel",  # its probability over that of its best candidate
 )
 N_FEATURES = len(FEATURES)
 COL = {name: i for i, name in enumerate(FEATURES)}  # a feature's column
@@ -81,6 +86,12 @@ LISTWISE = 0.0
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 RIDGE_CANDIDATES = 10  # the best tags of the ridge regression are candidates
+
+
+def _rank_among(scores: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """1 / (1 + how many of every tag's `scores` are above each of the `chosen` ones)."""
+    greater = scores.size - np.searchsorted(np.sort(scores), chosen, side="right")
+    return 1.0 / (1.0 + greater)
 
 
 def spans(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,12 +116,14 @@ def candidate_features(
     template: int = 0,
     national: tuple[np.ndarray, np.ndarray] | None = None,
     ridge: np.ndarray | None = None,
+    own_net: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(candidate tag ids [n], evidence [n, N_FEATURES]) for one text, given its feature
     vector (`model.vectorise`), its words and title words, its neighbours
     (`model.neighbours`), the tag network's probabilities over every tag (or None), its
     national neighbours (`model.national_neighbours`, or None) and the ridge scores of
-    every tag (`model.ridge_scores`, or None)."""
+    every tag (`model.ridge_scores`, or None) and the probabilities of the network learnt
+    on DataSud alone (`model.net_probabilities(..., own=True)`, or None)."""
     power = model.weights.power
     # Neighbours' tags: one row per (neighbour, tag).
     offsets, lengths = spans(model.doc_tag_ptr, docs)
@@ -224,10 +237,13 @@ def candidate_features(
         x[:, COL["net"]] = p
         x[:, COL["net_log"]] = np.log(p + 1e-6) / 10
         # Rank among every tag: how many tags the network prefers.
-        ordered = np.sort(net)
-        greater = net.size - np.searchsorted(ordered, net[candidates], side="right")
-        x[:, COL["net_rank"]] = 1.0 / (1.0 + greater)
+        x[:, COL["net_rank"]] = _rank_among(net, p)
         x[:, COL["net_rel"]] = p / (float(p.max()) or 1.0)
+    if own_net is not None:
+        p = own_net[candidates].astype(np.float64)
+        x[:, COL["own_net"]] = p
+        x[:, COL["own_net_rank"]] = _rank_among(own_net, p)
+        x[:, COL["own_net_rel"]] = p / (float(p.max()) or 1.0)
     if nat_tags.size:
         _national_features(model, x, candidates, nat_tags, nat_rank, nat_sims)
     if ridge_order.size:

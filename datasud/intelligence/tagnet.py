@@ -4,7 +4,10 @@ weights), and a softmax layer over the tags reads it. Learnt on the DataSud data
 model indexes, it learns which words make which tags across all of them, where the
 nearest-neighbours vote only sees the 30 closest (« pistes cyclables » -> `mobilite`,
 `deplacement-doux`). Alone it reaches P@5 0.75 on a validation split, like the whole
-linear mix; the ranker uses it as one more piece of evidence.
+linear mix; the ranker uses it as one more piece of evidence. The model keeps two: one
+that also learnt from national datasets carrying DataSud's tags (more ways of saying the
+same subject: better on texts unlike any DataSud dataset) and one learnt on DataSud alone
+(`training._train_net`).
 
 Trained with Adam on the softmax cross-entropy against the dataset's tags (each true tag
 an equal share of the target, as fastText does for several labels); deterministic (fixed
@@ -20,6 +23,12 @@ MAX_FEATURES = 32_768  # the most frequent text features get an embedding
 EPOCHS = 25
 BATCH = 128
 LEARNING_RATE = 0.01
+# National datasets carrying a DataSud tag are extra examples, with a smaller weight and at
+# most NATIONAL_MAX of them (a random sample, NATIONAL_SEED): measured by the leak-free
+# cross-validation (docs/benchmarks.md).
+NATIONAL_WEIGHT = 0.3
+NATIONAL_MAX = 8_000
+NATIONAL_SEED = 5
 
 
 def embed(

@@ -148,9 +148,10 @@ def train(datasud: list[Record], national: Iterable[Record] = (), *,
           progress=None, folds: int = RANKER_FOLDS,
           net_epochs: int = tagnet.EPOCHS) -> SuggestionModel:
     """Learn the model: the nearest-neighbours index on `datasud`; tag vocabulary, IDF and
-    the feature -> tag associations on `datasud` + `national`; the tag network on
-    `national`; the ranker by cross-validation on `datasud` (each fold's evidence comes
-    from a model trained without that fold). Deterministic."""
+    the feature -> tag associations on `datasud` + `national`; the tag networks on
+    `datasud` and the national datasets carrying its tags (`_train_net`); the ranker by
+    cross-validation on `datasud` (each fold's evidence comes from a model trained
+    without that fold). Deterministic."""
     say = progress or (lambda message: None)
     matcher = matcher or default_matcher()
     national = list(national)
@@ -162,7 +163,8 @@ def train(datasud: list[Record], national: Iterable[Record] = (), *,
     say(f"{len(model.features)} descripteurs, {len(model.tags)} mots-clés, "
         f"{model.assoc_tag.size} couples descripteur-mot-clé")
     if net_epochs > 0:
-        _train_net(model, datasud, vectors[:len(datasud)], net_epochs)
+        _train_net(model, datasud, vectors[:len(datasud)], net_epochs, national,
+                   vectors[len(datasud):])
         say(f"réseau de mots-clés : {model.net_emb.shape[0]} descripteurs, "
             f"{model.net_tags.size} mots-clés")
     if len([r for r in datasud if r.tags]) >= MIN_RANKER_DATASETS and folds >= 2:
@@ -307,11 +309,17 @@ def index_catalogue_facts(model: SuggestionModel, datasud: list[Record]) -> None
 
 
 def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
-               epochs: int) -> None:
-    """The tag network, on the DataSud datasets the model indexes (a network learnt on the
-    national catalogue knew little of DataSud's tags: P@5 0.38 alone, against 0.75 for
-    one learnt on DataSud). Its input: the features of these datasets, the most frequent
-    first; its output: the tags they carry."""
+               epochs: int, national: list[Record] = (),
+               national_vectors: list = ()) -> None:
+    """The tag network, on the DataSud datasets the model indexes, and with a smaller
+    weight on the national datasets that carry one of their tags (`tagnet.NATIONAL_*`:
+    a network learnt on the national catalogue alone knew little of DataSud's tags, P@5
+    0.38 against 0.75 for one learnt on DataSud; as extra examples they add wording
+    DataSud's own datasets do not have). The network learnt on the DataSud datasets alone
+    is kept too (`own_net_*`): it is the surer of the two on a text close to DataSud's
+    datasets, the other on a text unlike them (docs/benchmarks.md, tenth round). Their
+    input: the features of the DataSud datasets, the most frequent first; their output:
+    the tags these carry."""
     df = Counter(i for ids, _vals in vectors for i in ids.tolist())
     used = np.array(sorted(df), np.int64)
     # The most frequent features (lowest IDF), at most MAX_FEATURES.
@@ -326,10 +334,41 @@ def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
                         np.int32)
     position = {int(t): j for j, t in enumerate(net_tags)}
     doc_tags = [[position[model.tag_index[t]] for t in r.tags] for r in records]
-    emb, out, bias = tagnet.train(docs, doc_tags, np.ones(len(docs)), used.size,
+    model.net_row, model.net_tags = net_row, net_tags
+    examples = _national_examples(model, national, national_vectors, position)
+    if examples:  # the network learnt on DataSud alone is kept as more evidence
+        emb, out, bias = tagnet.train(docs, doc_tags, np.ones(len(docs)), used.size,
+                                      net_tags.size, epochs=epochs)
+        model.own_net_emb, model.own_net_out, model.own_net_bias = (
+            emb.astype(np.float16), out.astype(np.float16), bias.astype(np.float32))
+    weights = [1.0] * len(docs)
+    for (ids, vals), tags in examples:
+        rows = net_row[ids]
+        docs.append((rows[rows >= 0], vals[rows >= 0]))
+        doc_tags.append(tags)
+        weights.append(tagnet.NATIONAL_WEIGHT)
+    emb, out, bias = tagnet.train(docs, doc_tags, np.array(weights), used.size,
                                   net_tags.size, epochs=epochs)
-    model.net_row, model.net_emb, model.net_tags = net_row, emb.astype(np.float16), net_tags
-    model.net_out, model.net_bias = out.astype(np.float16), bias.astype(np.float32)
+    model.net_emb, model.net_out, model.net_bias = (
+        emb.astype(np.float16), out.astype(np.float16), bias.astype(np.float32))
+
+
+def _national_examples(model: SuggestionModel, national: list[Record],
+                       national_vectors: list, position: dict[int, int]) -> list:
+    """(TF-IDF vector, network tag positions) of the national datasets that carry a tag
+    of the network: a random sample of at most `tagnet.NATIONAL_MAX` (fixed seed), so
+    that DataSud's own datasets stay the bulk of what the network learns from."""
+    examples = []
+    for record, vector in zip(national, national_vectors, strict=True):
+        tags = sorted({position[model.tag_index[t]] for t in record.tags
+                       if t in model.tag_index and model.tag_index[t] in position})
+        if tags:
+            examples.append((vector, tags))
+    if len(examples) > tagnet.NATIONAL_MAX:
+        keep = sorted(random.Random(tagnet.NATIONAL_SEED).sample(range(len(examples)),
+                                                                  tagnet.NATIONAL_MAX))
+        examples = [examples[i] for i in keep]
+    return examples
 
 
 def fold_parts(n: int, folds: int = RANKER_FOLDS, seed: int = RANKER_SEED) -> list[list[int]]:
@@ -352,7 +391,8 @@ def fold_model(datasud: list[Record], held: list[int], national: list[Record],
                                  [national_analysed[i] for i in national_kept], weights,
                                  matcher)
     if net_epochs > 0:  # its own network, that has not seen the fold either
-        _train_net(inner, kept, vectors[:len(kept)], net_epochs)
+        _train_net(inner, kept, vectors[:len(kept)], net_epochs,
+                   [national[i] for i in national_kept], vectors[len(kept):])
     return inner
 
 

@@ -69,6 +69,19 @@ def test_model_has_network_and_ranker_after_reload(model):
     assert model.doc_producer.size == model.doc_themes.size
     probabilities = model.net_probabilities(*model.vectorise("Pistes cyclables")[:2])
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-3)
+    # The network learnt on DataSud alone is kept beside the one that also read the
+    # national datasets: same rows and tags, other weights, its own evidence columns.
+    assert model.own_net_emb.shape == model.net_emb.shape
+    own = model.net_probabilities(*model.vectorise("Pistes cyclables")[:2], own=True)
+    assert own.sum() == pytest.approx(1.0, abs=1e-3)
+    assert not np.allclose(own, probabilities)
+    ids, vals, words = model.vectorise("Pistes cyclables")
+    docs, sims = model.neighbours(ids, vals)
+    tags, evidence = model.candidates("Pistes cyclables", "", "", ids, vals, words, docs, sims)
+    velo = list(tags).index(model.tag_index["velo"])
+    assert evidence[velo, ranking.COL["own_net"]] == pytest.approx(
+        own[model.tag_index["velo"]], rel=1e-5)
+    assert evidence[:, ranking.COL["own_net_rel"]].max() == pytest.approx(1.0)
 
 
 def test_a_ranker_trained_on_other_evidence_columns_is_refused(model, tmp_path):
@@ -202,6 +215,27 @@ def test_national_neighbours_bring_their_tags(model):
     air, pollution = (list(tags).index(model.tag_index[t]) for t in ("air", "pollution"))
     assert column["nat_knn"][air] == column["nat_knn"][pollution] == column["nat_knn"].max()
     assert 0.5 < column["nat_knn"][air] <= 1.0 + 1e-9
+
+
+def test_the_network_also_learns_from_national_datasets_with_its_tags(model, monkeypatch):
+    """National datasets are extra examples of the tag network when they carry one of its
+    tags (only those tags are their target), and a fixed random sample of at most
+    `tagnet.NATIONAL_MAX` of them is kept."""
+    position = {int(t): j for j, t in enumerate(model.net_tags)}
+    velo = position[model.tag_index["velo"]]
+    national = [Record(title="Vélo", description="", tags=["velo", "inconnu"]),
+                Record(title="Autre", description="", tags=["inconnu"]),
+                *[Record(title=f"Vélo {i}", description="", tags=["velo"]) for i in range(5)]]
+    vectors = [(np.array([i]), np.array([1.0], np.float32)) for i in range(len(national))]
+    examples = training._national_examples(model, national, vectors, position)
+    assert [int(vector[0][0]) for vector, _tags in examples] == [0, 2, 3, 4, 5, 6]
+    assert all(tags == [velo] for _vector, tags in examples)
+    monkeypatch.setattr(tagnet, "NATIONAL_MAX", 3)
+    sample = training._national_examples(model, national, vectors, position)
+    again = training._national_examples(model, national, vectors, position)
+    kept = [int(vector[0][0]) for vector, _tags in sample]
+    assert len(kept) == 3 and kept == sorted(kept) and set(kept) <= {0, 2, 3, 4, 5, 6}
+    assert kept == [int(vector[0][0]) for vector, _tags in again]
 
 
 def test_the_ridge_s_best_tags_are_candidates_with_their_evidence(model):
