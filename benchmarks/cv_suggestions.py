@@ -60,6 +60,11 @@ def cached_model(train, held: list[int], national, path: Path, _analysed: dict
         print(f"{path.stem}: trained in {time.process_time() - started:.0f} s CPU",
               file=sys.stderr, flush=True)
     inner = SuggestionModel.load(path)
+    # A model cached before the tenth round has no DataSud-only network: its rows would
+    # say 0 in that network's columns, and the CV would measure a model never shipped.
+    if inner.own_net_emb is None:
+        raise SystemExit(f"{path}: modèle d'avant le second réseau de mots-clés ; "
+                         "choisissez un autre --cache")
     held_set = set(held)  # the catalogue facts are not saved with a model
     training.index_catalogue_facts(inner, [r for i, r in enumerate(train)
                                            if i not in held_set])
