@@ -326,10 +326,7 @@ def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
     used = used[np.argsort(model.idf[used], kind="stable")[:tagnet.MAX_FEATURES]]
     net_row = np.full(len(model.features), -1, np.int32)
     net_row[used] = np.arange(used.size, dtype=np.int32)
-    docs = []
-    for ids, vals in vectors:
-        rows = net_row[ids]
-        docs.append((rows[rows >= 0], vals[rows >= 0]))
+    docs = [_net_input(net_row, ids, vals) for ids, vals in vectors]
     net_tags = np.array(sorted({model.tag_index[t] for r in records for t in r.tags}),
                         np.int32)
     position = {int(t): j for j, t in enumerate(net_tags)}
@@ -343,14 +340,21 @@ def _train_net(model: SuggestionModel, records: list[Record], vectors: list,
             emb.astype(np.float16), out.astype(np.float16), bias.astype(np.float32))
     weights = [1.0] * len(docs)
     for (ids, vals), tags in examples:
-        rows = net_row[ids]
-        docs.append((rows[rows >= 0], vals[rows >= 0]))
+        docs.append(_net_input(net_row, ids, vals))
         doc_tags.append(tags)
         weights.append(tagnet.NATIONAL_WEIGHT)
     emb, out, bias = tagnet.train(docs, doc_tags, np.array(weights), used.size,
                                   net_tags.size, epochs=epochs)
     model.net_emb, model.net_out, model.net_bias = (
         emb.astype(np.float16), out.astype(np.float16), bias.astype(np.float32))
+
+
+def _net_input(net_row: np.ndarray, ids: np.ndarray, vals: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """A TF-IDF vector as the network reads it: its features' embedding rows and values,
+    the features without an embedding left out."""
+    rows = net_row[ids]
+    return rows[rows >= 0], vals[rows >= 0]
 
 
 def _national_examples(model: SuggestionModel, national: list[Record],
