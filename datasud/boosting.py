@@ -12,6 +12,8 @@ turns bins back into thresholds on the raw values, for models that predict witho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -104,22 +106,58 @@ def raw_thresholds(nodes: list[list], edges: list[np.ndarray],
     ]
 
 
-def forest_scores(feature, threshold, left, right, value, x: np.ndarray) -> np.ndarray:
-    """The sum over the trees (arrays [trees, nodes] of `raw_thresholds`' fields) of each
-    row of `x` [rows, features]: every tree and row at once, one level per pass."""
-    trees, width = feature.shape
-    # Flat node numbers (tree * width + node).
-    offset = np.arange(trees) * width
-    flat_feature, flat_threshold = feature.ravel(), threshold.ravel()
-    flat_left = (left + offset[:, None]).ravel()
-    flat_right = (right + offset[:, None]).ravel()
-    node = np.broadcast_to(offset, (x.shape[0], trees)).copy()
-    row = np.arange(x.shape[0])[:, None]
-    while True:
-        f = flat_feature[node]
-        internal = f >= 0
-        if not internal.any():
-            break
-        below = x[row, np.maximum(f, 0)] < flat_threshold[node]
-        node = np.where(internal, np.where(below, flat_left[node], flat_right[node]), node)
-    return value.ravel()[node].sum(axis=1, dtype=np.float64)
+@dataclass(frozen=True)
+class Forest:
+    """Trees (arrays [trees, nodes] of `raw_thresholds`' fields) made ready to score rows:
+    a leaf leads to itself (it tests feature 0 against +inf, and both its children are
+    itself), so that each level is two gathers and one comparison for every tree and row
+    at once, with no "is it a leaf yet" test. This is on the path of every tag suggestion
+    (600 trees × about 100 candidates): 4 ms instead of 13 for 150 rows; built once per
+    model (`of`), since finding the depth costs about as much as scoring."""
+
+    feature: np.ndarray  # flat [trees * nodes], 0 at the leaves
+    threshold: np.ndarray  # flat, +inf at the leaves
+    child: np.ndarray  # child[2 * node + went_left]: right at even places, left at odd
+    value: np.ndarray  # flat
+    trees: int
+    width: int
+    depth: int
+
+    @classmethod
+    def of(cls, feature, threshold, left, right, value) -> Forest:
+        trees, width = feature.shape
+        leaf = feature < 0
+        offset = (np.arange(trees) * width)[:, None]
+        itself = np.broadcast_to(np.arange(width), (trees, width)) + offset
+        child = np.stack([np.where(leaf, itself, right + offset),
+                          np.where(leaf, itself, left + offset)], axis=-1)
+        return cls(np.where(leaf, 0, feature).ravel(),
+                   np.where(leaf, np.inf, threshold).ravel(), child.ravel(),
+                   np.asarray(value).ravel(), trees, width, _depth(leaf, left, right))
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """The sum over the trees for each row of `x` [rows, features]."""
+        node = np.broadcast_to(np.arange(self.trees) * self.width,
+                               (x.shape[0], self.trees)).copy()
+        row_start = (np.arange(x.shape[0]) * x.shape[1])[:, None]
+        values = np.ascontiguousarray(x).ravel()
+        for _level in range(self.depth):
+            below = values[row_start + self.feature[node]] < self.threshold[node]
+            node = self.child[2 * node + below]
+        return self.value[node].sum(axis=1, dtype=np.float64)
+
+
+def _depth(leaf: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
+    """The number of splits on the longest path from a root (node 0) to a leaf."""
+    level = np.zeros_like(leaf)
+    level[:, 0] = True
+    depth = 0
+    while (internal := level & ~leaf).any():
+        rows, nodes = np.nonzero(internal)
+        level = np.zeros_like(leaf)
+        level[rows, left[rows, nodes]] = True
+        level[rows, right[rows, nodes]] = True
+        depth += 1
+        if depth > leaf.shape[1]:
+            raise ValueError("the trees' nodes form a cycle")
+    return depth

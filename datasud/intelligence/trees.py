@@ -18,6 +18,7 @@ Stored as flat arrays (`ARRAYS`) inside the model file, no pickle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,9 +40,13 @@ class TreeRanker:
 
     ARRAYS = ("feature", "threshold", "left", "right", "value", "platt")
 
+    @cached_property
+    def forest(self) -> boosting.Forest:
+        return boosting.Forest.of(self.feature, self.threshold, self.left, self.right,
+                                  self.value)
+
     def logits(self, x: np.ndarray) -> np.ndarray:
-        score = boosting.forest_scores(self.feature, self.threshold, self.left, self.right,
-                                       self.value, x)
+        score = self.forest.scores(x)
         return float(self.platt[0]) * score + float(self.platt[1])
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +45,12 @@ class TreeRanker:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Scores of the rows of `x` ([rows, features], columns in `self.features` order)."""
-        return boosting.forest_scores(self.feature, self.threshold, self.left, self.right,
-                                      self.value, x)
+        return self.forest.scores(x)
+
+    @cached_property
+    def forest(self) -> boosting.Forest:
+        return boosting.Forest.of(self.feature, self.threshold, self.left, self.right,
+                                  self.value)
 
     def to_json(self) -> dict:
         return {
