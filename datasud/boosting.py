@@ -13,6 +13,7 @@ turns bins back into thresholds on the raw values, for models that predict witho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -146,6 +147,22 @@ class Forest:
             below = values[row_start + self.feature[node]] < self.threshold[node]
             node = self.child[2 * node + below]
         return self.value[node].sum(axis=1, dtype=np.float64)
+
+
+class ForestArrays:
+    """For the rankers stored as arrays [trees, nodes] (`feature`, `threshold`, `left`,
+    `right`, `value`): their `Forest`, made once, on first use. The arrays are never
+    changed after a ranker is built (a new ranker is made instead, `ranker.average`)."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    @cached_property
+    def forest(self) -> Forest:
+        return Forest.of(self.feature, self.threshold, self.left, self.right, self.value)
 
 
 def _depth(leaf: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:

@@ -18,7 +18,6 @@ Stored as flat arrays (`ARRAYS`) inside the model file, no pickle.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -26,7 +25,7 @@ from datasud import boosting
 
 
 @dataclass
-class TreeRanker:
+class TreeRanker(boosting.ForestArrays):
     """Trees as [trees, nodes] arrays: `feature` (-1 for a leaf), `threshold` (go left when
     the value is below it), `left`, `right`, `value`; `platt` = (a, b): probability =
     sigmoid(a * score + b)."""
@@ -39,11 +38,6 @@ class TreeRanker:
     platt: np.ndarray
 
     ARRAYS = ("feature", "threshold", "left", "right", "value", "platt")
-
-    @cached_property
-    def forest(self) -> boosting.Forest:
-        return boosting.Forest.of(self.feature, self.threshold, self.left, self.right,
-                                  self.value)
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         score = self.forest.scores(x)

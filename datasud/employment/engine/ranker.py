@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ MODEL_FILE = Path(__file__).with_name("mobility_ranker.json")
 
 
 @dataclass
-class TreeRanker:
+class TreeRanker(boosting.ForestArrays):
     """Trees as flat arrays: for node k of tree i, `feature[i, k]` (-1 for a leaf),
     `threshold[i, k]` (go left when the value is below it), `left`, `right`, `value`."""
 
@@ -46,11 +45,6 @@ class TreeRanker:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Scores of the rows of `x` ([rows, features], columns in `self.features` order)."""
         return self.forest.scores(x)
-
-    @cached_property
-    def forest(self) -> boosting.Forest:
-        return boosting.Forest.of(self.feature, self.threshold, self.left, self.right,
-                                  self.value)
 
     def to_json(self) -> dict:
         return {
