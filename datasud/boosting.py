@@ -164,6 +164,11 @@ class ForestArrays:
     def forest(self) -> Forest:
         return Forest.of(self.feature, self.threshold, self.left, self.right, self.value)
 
+    @property
+    def forest_made(self) -> bool:
+        """Whether `forest` is made already (a warm-up makes it before the first use)."""
+        return "forest" in self.__dict__
+
 
 def _depth(leaf: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
     """The number of splits on the longest path from a root (node 0) to a leaf."""

@@ -208,16 +208,22 @@ class SuggestionModel:
     def prepared(self) -> bool:
         """Whether what the model computes on first use is there (`prepare`)."""
         n_docs = self.doc_themes.size
-        return n_docs > ridge.MAX_DOCS or (self._ridge_inverse is not None
-                                           and self._ridge_inverse.shape[0] == n_docs)
+        ridge_ready = n_docs > ridge.MAX_DOCS or (self._ridge_inverse is not None
+                                                  and self._ridge_inverse.shape[0] == n_docs)
+        return ridge_ready and (not isinstance(self.ranker, trees.TreeRanker)
+                                or self.ranker.forest_made)
 
     def prepare(self) -> None:
         """Compute what the model derives from its arrays on first use rather than store:
-        the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)."""
-        if not self.prepared and self.doc_themes.size <= ridge.MAX_DOCS:
-            n_docs = self.doc_themes.size
+        the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)
+        and the ranker's trees made ready to score (`boosting.Forest`, a few ms)."""
+        n_docs = self.doc_themes.size
+        if n_docs <= ridge.MAX_DOCS and (self._ridge_inverse is None
+                                         or self._ridge_inverse.shape[0] != n_docs):
             self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
                                                         self.post_weight, n_docs))
+        if isinstance(self.ranker, trees.TreeRanker):
+            _ = self.ranker.forest  # made once, kept by the ranker
 
     def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
         """Every tag's kernel ridge regression score for a text (`ridge.py`); the inverse

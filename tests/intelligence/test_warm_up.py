@@ -43,6 +43,7 @@ def test_the_real_model_ends_up_prepared(settings, db):
     _wait_idle()
     model = services.current_model()
     assert model.prepared
+    assert model.ranker.forest_made  # the trees too, not at the first suggestion
     # Ready: nothing more is started, and a suggestion finds the work done.
     assert services.warm_up() is False
     assert services.suggest("Arrêts de bus")["tags"]
