@@ -207,23 +207,28 @@ class SuggestionModel:
     @property
     def prepared(self) -> bool:
         """Whether what the model computes on first use is there (`prepare`)."""
-        n_docs = self.doc_themes.size
-        ridge_ready = n_docs > ridge.MAX_DOCS or (self._ridge_inverse is not None
-                                                  and self._ridge_inverse.shape[0] == n_docs)
-        return ridge_ready and (not isinstance(self.ranker, trees.TreeRanker)
-                                or self.ranker.forest_made)
+        return self._ridge_ready and (not isinstance(self.ranker, trees.TreeRanker)
+                                      or self.ranker.forest_made)
 
     def prepare(self) -> None:
         """Compute what the model derives from its arrays on first use rather than store:
         the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)
         and the ranker's trees made ready to score (`boosting.Forest`, a few ms)."""
-        n_docs = self.doc_themes.size
-        if n_docs <= ridge.MAX_DOCS and (self._ridge_inverse is None
-                                         or self._ridge_inverse.shape[0] != n_docs):
-            self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
-                                                        self.post_weight, n_docs))
+        self._prepare_ridge()
         if isinstance(self.ranker, trees.TreeRanker):
             _ = self.ranker.forest  # made once, kept by the ranker
+
+    @property
+    def _ridge_ready(self) -> bool:
+        n_docs = self.doc_themes.size
+        return n_docs > ridge.MAX_DOCS or (self._ridge_inverse is not None
+                                           and self._ridge_inverse.shape[0] == n_docs)
+
+    def _prepare_ridge(self) -> None:
+        if not self._ridge_ready:
+            n_docs = self.doc_themes.size
+            self._ridge_inverse = ridge.dual(ridge.gram(self.post_ptr, self.post_doc,
+                                                        self.post_weight, n_docs))
 
     def ridge_scores(self, ids: np.ndarray, vals: np.ndarray) -> np.ndarray | None:
         """Every tag's kernel ridge regression score for a text (`ridge.py`); the inverse
@@ -232,7 +237,7 @@ class SuggestionModel:
         n_docs = self.doc_themes.size
         if n_docs > ridge.MAX_DOCS:
             return None
-        self.prepare()
+        self._prepare_ridge()
         sims = _similarities(self.post_ptr, self.post_doc, self.post_weight, n_docs, ids,
                              vals)
         return ridge.tag_scores(self._ridge_inverse, sims, self.doc_tag_ptr, self.doc_tags,
