@@ -137,6 +137,9 @@ class SuggestionModel:
     nat_tags: np.ndarray | None = None       # int32 tag ids
     producers: list[str] = field(default_factory=list)  # organisation slugs
     ranker: ranking.Ranker | trees.TreeRanker | None = None
+    # Trees learnt on the datasets without a near twin only (`ranking.FAR_SIMILARITY`):
+    # such a text's tags are scored by the mean of both rankers' logits.
+    far_ranker: trees.TreeRanker | None = None
     weights: Weights = field(default_factory=Weights)
     meta: dict = field(default_factory=dict)
 
@@ -207,16 +210,19 @@ class SuggestionModel:
     @property
     def prepared(self) -> bool:
         """Whether what the model computes on first use is there (`prepare`)."""
-        return self._ridge_ready and (not isinstance(self.ranker, trees.TreeRanker)
-                                      or self.ranker.forest_made)
+        return self._ridge_ready and all(ranker.forest_made for ranker in self._tree_rankers)
 
     def prepare(self) -> None:
         """Compute what the model derives from its arrays on first use rather than store:
         the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)
         and the ranker's trees made ready to score (`boosting.Forest`, a few ms)."""
         self._prepare_ridge()
-        if isinstance(self.ranker, trees.TreeRanker):
-            _ = self.ranker.forest  # made once, kept by the ranker
+        for ranker in self._tree_rankers:
+            _ = ranker.forest  # made once, kept by the ranker
+
+    @property
+    def _tree_rankers(self) -> list[trees.TreeRanker]:
+        return [r for r in (self.ranker, self.far_ranker) if isinstance(r, trees.TreeRanker)]
 
     @property
     def _ridge_ready(self) -> bool:
@@ -323,6 +329,15 @@ class SuggestionModel:
                                           self.ridge_scores(ids, vals),
                                           self.net_probabilities(ids, vals, own=True))
 
+    def ranker_probabilities(self, evidence: np.ndarray) -> np.ndarray:
+        """The probability of each candidate row that the producer gives its tag; for a
+        text without a near twin (`ranking.has_no_near_twin`), from the mean of the
+        ranker's and the far ranker's logits."""
+        if self.far_ranker is None or not ranking.has_no_near_twin(evidence):
+            return self.ranker.probabilities(evidence)
+        logits = (self.ranker.logits(evidence) + self.far_ranker.logits(evidence)) / 2
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None,
                    organisation: str = "") -> list[tuple[str, float]]:
@@ -336,7 +351,7 @@ class SuggestionModel:
                                              docs, sims, organisation)
             if tags.size == 0:
                 return []
-            scores = self.ranker.probabilities(evidence)
+            scores = self.ranker_probabilities(evidence)
             order = np.argsort(-scores, kind="stable")
             return [(self.tags[int(tags[i])], round(float(scores[i]), 3)) for i in order]
         knn = self.knn_tag_scores(docs, self._votes(docs, sims))
@@ -413,6 +428,9 @@ class SuggestionModel:
         if self.ranker is not None:
             arrays.update({f"ranker_{name}": getattr(self.ranker, name)
                            for name in self.ranker.ARRAYS})
+        if self.far_ranker is not None:
+            arrays.update({f"far_ranker_{name}": getattr(self.far_ranker, name)
+                           for name in self.far_ranker.ARRAYS})
         arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False)
                                          .encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
@@ -434,6 +452,9 @@ class SuggestionModel:
                 if all(f"ranker_{name}" in data.files for name in kind.ARRAYS):
                     arrays["ranker"] = kind(**{name: data[f"ranker_{name}"]
                                                for name in kind.ARRAYS})
+            if all(f"far_ranker_{name}" in data.files for name in trees.TreeRanker.ARRAYS):
+                arrays["far_ranker"] = trees.TreeRanker(**{
+                    name: data[f"far_ranker_{name}"] for name in trees.TreeRanker.ARRAYS})
             # A ranker reads the evidence by column: one trained on other columns would
             # silently misread them.
             if "ranker" in arrays and header.get("evidence") != list(ranking.FEATURES):

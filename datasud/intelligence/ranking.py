@@ -86,6 +86,16 @@ LISTWISE = 0.0
 PRODUCER_CANDIDATES = 20  # the producer's most used tags are candidates too
 NATIONAL_CANDIDATE_DOCS = 10  # the tags of the nearest national datasets are candidates
 RIDGE_CANDIDATES = 10  # the best tags of the ridge regression are candidates
+# A text whose candidates' closest carrier is below this similarity has no near twin in the
+# index: the ranker, whose loss is mostly spent on the datasets that have one, is helped
+# there by a second ranker learnt on such datasets only (`SuggestionModel.far_ranker`;
+# thirteenth round of docs/benchmarks.md: +0.002 on the CV and end to end).
+FAR_SIMILARITY = 0.9
+
+
+def has_no_near_twin(evidence: np.ndarray) -> bool:
+    """Whether the text of these candidate rows has no near twin (`FAR_SIMILARITY`)."""
+    return bool(evidence.shape[0]) and float(evidence[:, COL["max_sim"]].max()) < FAR_SIMILARITY
 
 
 def _rank_among(scores: np.ndarray, chosen: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from datasud.catalog.importers.export_format import FREQUENCIES
 from datasud.catalog.importers.themes import ThemeMatcher, default_matcher
 
-from . import tagnet, trees
+from . import ranking, tagnet, trees
 from .model import SuggestionModel, Weights
 from .text import document_features, fold, tag_words, template_key, tokens
 
@@ -170,8 +170,9 @@ def train(datasud: list[Record], national: Iterable[Record] = (), *,
         say(f"réseau de mots-clés : {model.net_emb.shape[0]} descripteurs, "
             f"{model.net_tags.size} mots-clés")
     if len([r for r in datasud if r.tags]) >= MIN_RANKER_DATASETS and folds >= 2:
-        model.ranker = _train_ranker(model, datasud, national, national_analysed, weights,
-                                     matcher, folds, net_epochs, say)
+        model.ranker, model.far_ranker = _train_ranker(
+            model, datasud, national, national_analysed, weights, matcher, folds, net_epochs,
+            say)
     return model
 
 
@@ -427,10 +428,13 @@ def fold_evidence(inner: SuggestionModel, records: list[Record],
 
 def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[Record],
                   national_analysed: list, weights: Weights | None, matcher: ThemeMatcher,
-                  folds: int, net_epochs: int, say) -> trees.TreeRanker:
+                  folds: int, net_epochs: int, say
+                  ) -> tuple[trees.TreeRanker, trees.TreeRanker | None]:
     """Cross-validation: for each fold of `datasud`, a model trained on the other folds
     (+ national) gives the evidence of the fold's candidate tags, labelled by the tags the
-    producers actually gave; the ranker learns from all folds at once."""
+    producers actually gave; the ranker learns from all folds at once, the far ranker
+    from the datasets without a near twin (`ranking.has_no_near_twin`; none when fewer
+    than `MIN_RANKER_DATASETS`)."""
     evidence, anonymous = [], []
     for part, held in enumerate(fold_parts(len(datasud), folds)):
         inner = fold_model(datasud, held, national, national_analysed, weights, matcher,
@@ -446,8 +450,15 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
     both = [*evidence, *anonymous]
     rows = [row for fold_rows, _labels, _names in both for row in fold_rows]
     labels = [label for _rows, fold_labels, _names in both for label in fold_labels]
-    return trees.fit_trees(np.concatenate(rows), np.concatenate(labels),
-                           np.array([row.shape[0] for row in rows]), **RANKER_TREES)
+    ranker = trees.fit_trees(np.concatenate(rows), np.concatenate(labels),
+                             np.array([row.shape[0] for row in rows]), **RANKER_TREES)
+    far = [i for i, row in enumerate(rows) if ranking.has_no_near_twin(row)]
+    if len(far) < MIN_RANKER_DATASETS:
+        return ranker, None
+    say(f"ordonnateur des textes sans jumeau proche : {len(far)} exemples")
+    return ranker, trees.fit_trees(np.concatenate([rows[i] for i in far]),
+                                   np.concatenate([labels[i] for i in far]),
+                                   np.array([rows[i].shape[0] for i in far]), **RANKER_TREES)
 
 
 def _associations(vectors, records: list[Record], tag_index: dict[str, int],

@@ -2,6 +2,7 @@
 cross-validation, stored without pickle, scores that are probabilities."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -324,3 +325,76 @@ def test_listwise_term_orders_within_each_dataset():
     assert not np.array_equal(ranker.w1, ranking.fit_ranker(x, y).w1)
     chosen = ranker.logits(x).reshape(40, 10).argmax(axis=1) + np.arange(40) * 10
     assert (chosen == best).mean() > 0.9
+
+
+@pytest.fixture(scope="module")
+def twinned_model(tmp_path_factory):
+    """As `model`, the cycling and budget datasets published twice (a near twin each):
+    the far ranker learns from the others only."""
+    twins = [replace(r, id=f"{r.id}-bis") for r in catalogue("ds")[:2 * len(PLACES)]]
+    mp = pytest.MonkeyPatch()
+    mp.setattr(training, "MIN_RANKER_DATASETS", 8)
+    mp.setattr(training, "MIN_FEATURE_DF", 1)
+    mp.setattr(training, "MIN_TAG_COUNT", 1)
+    try:
+        trained = training.train(catalogue("ds") + twins, catalogue("fr"), folds=3,
+                                 net_epochs=3)
+    finally:
+        mp.undo()
+    path = tmp_path_factory.mktemp("twinned") / "model.npz"
+    trained.save(path)
+    return SuggestionModel.load(path)
+
+
+def test_a_text_without_a_near_twin_is_also_ranked_by_the_far_ranker(twinned_model):
+    """The far ranker learnt on the datasets without a near twin (`ranking.FAR_SIMILARITY`)
+    is saved and read back, and only the texts without a near twin get the mean of the two
+    rankers' logits; a copy of an indexed title keeps the ranker's own scores."""
+    model = twinned_model
+    assert isinstance(model.far_ranker, trees.TreeRanker)
+    assert not np.array_equal(model.far_ranker.value, model.ranker.value)
+
+    def evidence_of(title, description):
+        ids, vals, words = model.vectorise(title, description)
+        docs, sims = model.neighbours(ids, vals)
+        return model.candidates(title, description, "", ids, vals, words, docs, sims)
+
+    far_text = ("Qualité de l'air et budget des écoles", "Pollution, dépenses, élèves.")
+    tags, evidence = evidence_of(*far_text)
+    assert ranking.has_no_near_twin(evidence)
+    mean = (model.ranker.logits(evidence) + model.far_ranker.logits(evidence)) / 2
+    expected = dict(zip([model.tags[int(t)] for t in tags], 1 / (1 + np.exp(-mean)),
+                        strict=True))
+    for name, score in model.tag_scores(*far_text):
+        assert score == pytest.approx(float(expected[name]), abs=1e-3)
+    assert not np.allclose(mean, model.ranker.logits(evidence))
+
+    near_text = ("Pistes cyclables de Gap", "Aménagements vélo, bandes et voies vertes à Gap.")
+    tags, evidence = evidence_of(*near_text)
+    assert not ranking.has_no_near_twin(evidence)
+    alone = model.ranker.probabilities(evidence)
+    expected = dict(zip([model.tags[int(t)] for t in tags], alone, strict=True))
+    for name, score in model.tag_scores(*near_text):
+        assert score == pytest.approx(float(expected[name]), abs=1e-3)
+    model.prepare()
+    assert model.prepared and model.far_ranker.forest_made
+
+
+def test_too_few_datasets_without_a_near_twin_give_no_far_ranker(monkeypatch):
+    rows = [np.zeros((3, ranking.N_FEATURES)) for _ in range(12)]
+    for i, row in enumerate(rows):
+        row[:, ranking.COL["max_sim"]] = 0.95 if i < 10 else 0.4  # 2 far datasets
+    labels = [np.array([1.0, 0.0, 0.0]) for _ in rows]
+    monkeypatch.setattr(training, "fold_model", lambda *args: None)
+    # 2 folds, each read with and without the producer: 4 times 2 far datasets.
+    monkeypatch.setattr(training, "fold_evidence",
+                        lambda inner, records, anonymous=False: (rows, labels, []))
+
+    def rankers(minimum):
+        monkeypatch.setattr(training, "MIN_RANKER_DATASETS", minimum)
+        return training._train_ranker(SuggestionModel.__new__(SuggestionModel), [], [], [],
+                                       None, None, 2, 0, lambda message: None)
+
+    ranker, far = rankers(9)
+    assert isinstance(ranker, trees.TreeRanker) and far is None
+    assert isinstance(rankers(8)[1], trees.TreeRanker)
