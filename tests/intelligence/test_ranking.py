@@ -42,21 +42,25 @@ def catalogue(prefix: str) -> list[Record]:
     ]
 
 
-@pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    """A model with its network and ranker (thresholds lowered for 24 datasets), saved and
-    read back as the platform reads the shipped one."""
+def trained_and_read_back(datasud: list[Record], tmp_path_factory) -> SuggestionModel:
+    """A model with its network and rankers (thresholds lowered for a few dozen datasets),
+    saved and read back as the platform reads the shipped one."""
     mp = pytest.MonkeyPatch()
     mp.setattr(training, "MIN_RANKER_DATASETS", 8)
     mp.setattr(training, "MIN_FEATURE_DF", 1)
     mp.setattr(training, "MIN_TAG_COUNT", 1)
     try:
-        trained = training.train(catalogue("ds"), catalogue("fr"), folds=3, net_epochs=3)
+        trained = training.train(datasud, catalogue("fr"), folds=3, net_epochs=3)
     finally:
         mp.undo()
     path = tmp_path_factory.mktemp("model") / "model.npz"
     trained.save(path)
     return SuggestionModel.load(path)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return trained_and_read_back(catalogue("ds"), tmp_path_factory)
 
 
 def test_model_has_network_and_ranker_after_reload(model):
@@ -332,18 +336,7 @@ def twinned_model(tmp_path_factory):
     """As `model`, the cycling and budget datasets published twice (a near twin each):
     the far ranker learns from the others only."""
     twins = [replace(r, id=f"{r.id}-bis") for r in catalogue("ds")[:2 * len(PLACES)]]
-    mp = pytest.MonkeyPatch()
-    mp.setattr(training, "MIN_RANKER_DATASETS", 8)
-    mp.setattr(training, "MIN_FEATURE_DF", 1)
-    mp.setattr(training, "MIN_TAG_COUNT", 1)
-    try:
-        trained = training.train(catalogue("ds") + twins, catalogue("fr"), folds=3,
-                                 net_epochs=3)
-    finally:
-        mp.undo()
-    path = tmp_path_factory.mktemp("twinned") / "model.npz"
-    trained.save(path)
-    return SuggestionModel.load(path)
+    return trained_and_read_back(catalogue("ds") + twins, tmp_path_factory)
 
 
 def test_a_text_without_a_near_twin_is_also_ranked_by_the_far_ranker(twinned_model):
