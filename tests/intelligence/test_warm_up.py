@@ -44,6 +44,7 @@ def test_the_real_model_ends_up_prepared(settings, db):
     model = services.current_model()
     assert model.prepared
     assert model.ranker.forest_made  # the trees too, not at the first suggestion
+    assert model.far_ranker.forest_made  # and those of the texts without a near twin
     # Ready: nothing more is started, and a suggestion finds the work done.
     assert services.warm_up() is False
     assert services.suggest("Arrêts de bus")["tags"]
