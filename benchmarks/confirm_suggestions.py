@@ -14,7 +14,8 @@ producer given. Prints P@5, P@5 capped and R@5, and writes each dataset's hits t
 `--cache` so that two runs can be compared dataset by dataset (`--compare`: the mean
 paired difference and its standard error). `--drop group,...`: the ranker learns without
 those evidence groups of `cv_suggestions.GROUPS` (columns set to 0 before fitting, so
-that no tree splits on them); `--tree name=value,...`: other arguments of the trees.
+that no tree splits on them); `--tree name=value,...`: other arguments of the trees;
+`--no-far-ranker`: each fold ranked without its far ranker (`model.far_ranker`).
 """
 from __future__ import annotations
 
@@ -40,8 +41,11 @@ from datasud.intelligence import ranking, training, trees  # noqa: E402
 OUTER_FOLDS = 4
 
 
-def run(train, national, seed: int, ranker_folds: int) -> dict[str, int]:
-    """Hits in the 5 best tags of each tagged dataset of the training split, by id."""
+def run(train, national, seed: int, ranker_folds: int, far_ranker: bool = True
+        ) -> dict[str, int]:
+    """Hits in the 5 best tags of each tagged dataset of the training split, by id.
+    `far_ranker` False: each fold's model ranks without its far ranker (the thirteenth
+    round's comparison: same training, same first ranker)."""
     hits: dict[str, int] = {}
     for part, held in enumerate(training.fold_parts(len(train), OUTER_FOLDS, seed)):
         started = time.perf_counter()
@@ -49,6 +53,8 @@ def run(train, national, seed: int, ranker_folds: int) -> dict[str, int]:
         fold = [train[i] for i in held]
         model = training.train([r for i, r in enumerate(train) if i not in held_set],
                                training.without_twins(national, fold), folds=ranker_folds)
+        if not far_ranker:
+            model.far_ranker = None
         for record in fold:
             if record.tags:
                 ranked = [name for name, _ in model.tag_scores(
@@ -99,6 +105,8 @@ def main() -> None:
     parser.add_argument("--ranker-folds", type=int, default=training.RANKER_FOLDS)
     parser.add_argument("--drop", default="", help="evidence groups left out, comma-separated")
     parser.add_argument("--tree", default="", help="tree arguments: depth=5,trees=300")
+    parser.add_argument("--no-far-ranker", action="store_true",
+                        help="rank without the far ranker (texts without a near twin)")
     parser.add_argument("--name", default="", help="name of the run (default: from options)")
     parser.add_argument("--compare", nargs=2, metavar="RUN",
                         help="compare two runs already written to --cache, and stop")
@@ -126,8 +134,9 @@ def main() -> None:
     national = list(training.read_records(args.data / "datagouv-sample-60k.csv.gz"))
     name = args.name or "-".join([f"seed{args.seed}", f"rankerfolds{args.ranker_folds}",
                                   *(f"no{g}" for g in dropped),
+                                  *(["nofar"] if args.no_far_ranker else []),
                                   *(f"{k}{v}" for k, v in tree_args.items())])
-    hits = run(train, national, args.seed, args.ranker_folds)
+    hits = run(train, national, args.seed, args.ranker_folds, not args.no_far_ranker)
     (args.cache / f"{name}.json").write_text(json.dumps(hits))
     report(name, hits, {r.id: len(r.tags) for r in train if r.tags})
 

@@ -215,7 +215,7 @@ class SuggestionModel:
     def prepare(self) -> None:
         """Compute what the model derives from its arrays on first use rather than store:
         the ridge regression's (S + λI)⁻¹ (about a second for DataSud's 2,400 datasets)
-        and the ranker's trees made ready to score (`boosting.Forest`, a few ms)."""
+        and the rankers' trees made ready to score (`boosting.Forest`, a few ms)."""
         self._prepare_ridge()
         for ranker in self._tree_rankers:
             _ = ranker.forest  # made once, kept by the ranker
@@ -335,8 +335,8 @@ class SuggestionModel:
         ranker's and the far ranker's logits."""
         if self.far_ranker is None or not ranking.has_no_near_twin(evidence):
             return self.ranker.probabilities(evidence)
-        logits = (self.ranker.logits(evidence) + self.far_ranker.logits(evidence)) / 2
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return trees.sigmoid((self.ranker.logits(evidence)
+                              + self.far_ranker.logits(evidence)) / 2)
 
     def tag_scores(self, title: str, description: str = "", extra: str = "",
                    neighbours: tuple | None = None,
@@ -425,12 +425,10 @@ class SuggestionModel:
         arrays = {name: getattr(self, name) for name in self._ARRAYS}
         arrays.update({name: getattr(self, name) for name in self._OPTIONAL
                        if getattr(self, name) is not None})
-        if self.ranker is not None:
-            arrays.update({f"ranker_{name}": getattr(self.ranker, name)
-                           for name in self.ranker.ARRAYS})
-        if self.far_ranker is not None:
-            arrays.update({f"far_ranker_{name}": getattr(self.far_ranker, name)
-                           for name in self.far_ranker.ARRAYS})
+        for prefix, ranker in (("ranker", self.ranker), ("far_ranker", self.far_ranker)):
+            if ranker is not None:
+                arrays.update({f"{prefix}_{name}": getattr(ranker, name)
+                               for name in ranker.ARRAYS})
         arrays["header"] = np.frombuffer(json.dumps(header, ensure_ascii=False)
                                          .encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()

@@ -450,15 +450,17 @@ def _train_ranker(model: SuggestionModel, datasud: list[Record], national: list[
     both = [*evidence, *anonymous]
     rows = [row for fold_rows, _labels, _names in both for row in fold_rows]
     labels = [label for _rows, fold_labels, _names in both for label in fold_labels]
-    ranker = trees.fit_trees(np.concatenate(rows), np.concatenate(labels),
-                             np.array([row.shape[0] for row in rows]), **RANKER_TREES)
+
+    def fitted(kept: list[int]) -> trees.TreeRanker:
+        return trees.fit_trees(np.concatenate([rows[i] for i in kept]),
+                               np.concatenate([labels[i] for i in kept]),
+                               np.array([rows[i].shape[0] for i in kept]), **RANKER_TREES)
+
     far = [i for i, row in enumerate(rows) if ranking.has_no_near_twin(row)]
     if len(far) < MIN_RANKER_DATASETS:
-        return ranker, None
+        return fitted(list(range(len(rows)))), None
     say(f"ordonnateur des textes sans jumeau proche : {len(far)} exemples")
-    return ranker, trees.fit_trees(np.concatenate([rows[i] for i in far]),
-                                   np.concatenate([labels[i] for i in far]),
-                                   np.array([rows[i].shape[0] for i in far]), **RANKER_TREES)
+    return fitted(list(range(len(rows)))), fitted(far)
 
 
 def _associations(vectors, records: list[Record], tag_index: dict[str, int],

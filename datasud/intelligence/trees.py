@@ -44,7 +44,12 @@ class TreeRanker(boosting.ForestArrays):
         return float(self.platt[0]) * score + float(self.platt[1])
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(x), -30, 30)))
+        return sigmoid(self.logits(x))
+
+
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """Probabilities of `logits` (clipped: no overflow warning on extreme scores)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
 
 def _lambda_gradients(scores, y, group_of, pairs, ideal, trunc):
